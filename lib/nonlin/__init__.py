@@ -1,0 +1,71 @@
+"""nonlin: the small NumPy engine behind the book on activation functions and backpropagation.
+
+Each module is short enough to read beside the chapter that explains it:
+
+    activations.py  sigmoid, tanh, ReLU family, ELU, GELU, SiLU, softplus (value beside derivative)
+    softmax.py      softmax, log-sum-exp, Jacobian, vector-Jacobian product
+    losses.py       mse, bce, bce_with_logits, cross_entropy (value beside gradient)
+    network.py      Dense layers and the MLP, forward and backward
+    init.py         xavier, he, normal initialisers
+    optim.py        SGD with momentum, Adam
+    train.py        the training loop and its History
+    gradcheck.py    finite-difference gradient checks
+    datasets.py     XOR, two moons, spirals, 1-D regression
+    plotting.py     the book's figures
+    explore.py      explorers: live widgets or a static player
+"""
+
+from . import datasets, losses
+from ._checks import NonFiniteError
+from .activations import (
+    ELU,
+    GELU,
+    Activation,
+    Identity,
+    LeakyReLU,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softplus,
+    Tanh,
+    elu,
+    gelu,
+    identity,
+    leaky_relu,
+    relu,
+    sigmoid,
+    silu,
+    softplus,
+    tanh,
+)
+from .explore import explore, explorer_mode
+from .gradcheck import check_gradient, check_mlp_gradients, numerical_gradient, relative_error
+from .init import he, normal, xavier
+from .network import MLP, Dense
+from .optim import SGD, Adam
+from .plotting import (
+    plot_decision_boundary,
+    plot_fit,
+    plot_function_and_derivative,
+    plot_layer_norms,
+    plot_loss_curves,
+    use_book_style,
+)
+from .registry import ACTIVATIONS, get_activation
+from .softmax import Softmax, log_softmax, logsumexp, softmax
+from .timing import time_call
+from .train import History, TrainingDiverged, accuracy, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS", "ELU", "GELU", "MLP", "SGD", "Activation", "Adam", "Dense", "History", "Identity",
+    "LeakyReLU", "NonFiniteError", "PReLU", "ReLU", "SiLU", "Sigmoid", "Softmax", "Softplus", "Tanh",
+    "TrainingDiverged", "accuracy", "check_gradient", "check_mlp_gradients", "datasets", "elu",
+    "explore", "explorer_mode", "gelu", "get_activation", "he", "identity", "leaky_relu",
+    "log_softmax", "logsumexp", "losses", "normal", "numerical_gradient", "plot_decision_boundary",
+    "plot_fit", "plot_function_and_derivative", "plot_layer_norms", "plot_loss_curves",
+    "relative_error", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh", "time_call", "train",
+    "use_book_style", "xavier",
+]

@@ -1,0 +1,239 @@
+"""Elementwise activation functions, each with its derivative right beside it.
+
+Every activation is a callable object:
+
+    y = nl.sigmoid(x)            # the value
+    d = nl.sigmoid.grad(x)       # the elementwise derivative dy/dx
+    g = nl.sigmoid.vjp(x, gout)  # backprop: gout * dy/dx
+    J = nl.sigmoid.jacobian(x)   # 1-D x -> the (n, n) diagonal Jacobian
+
+float32 in gives float32 out; any other real input is computed in float64. Inputs must be
+finite. Softmax, which is not elementwise, lives in `nonlin.softmax`.
+"""
+
+import math
+
+import numpy as np
+
+from ._checks import as_float_array, require_same_shape
+
+
+class Activation:
+    """Base class: subclasses write `value(x)` and `derivative(x)` for a float array `x`."""
+
+    name = "activation"
+
+    def __call__(self, x):
+        return self.value(self._check(x))
+
+    def grad(self, x):
+        """Elementwise derivative of the activation at `x`."""
+        return self.derivative(self._check(x))
+
+    def vjp(self, x, grad_output):
+        """Vector-Jacobian product: the gradient w.r.t. `x` given the gradient w.r.t. the output."""
+        x = self._check(x)
+        grad_output = as_float_array(grad_output, "grad_output", self.name + ".vjp")
+        require_same_shape(x, grad_output, "x", "grad_output", self.name + ".vjp")
+        return grad_output * self.derivative(x)
+
+    def jacobian(self, x):
+        """The full Jacobian for a 1-D `x`: diagonal, because output i depends on input i only."""
+        x = self._check(x)
+        if x.ndim != 1:
+            raise ValueError(f"{self.name}.jacobian expects a 1-D vector, got shape {x.shape}")
+        return np.diag(self.derivative(x))
+
+    def _check(self, x):
+        return as_float_array(x, "x", self.name)
+
+    def __repr__(self):
+        return f"nl.{self.name}"
+
+
+class Identity(Activation):
+    """f(x) = x,  f'(x) = 1. The output layer of a regression network."""
+
+    name = "identity"
+
+    def value(self, x):
+        return x.copy()
+
+    def derivative(self, x):
+        return np.ones_like(x)
+
+
+def _exp_minus_abs(x):
+    # e^{-|x|} lies in (0, 1], so it can neither overflow nor produce a RuntimeWarning.
+    return np.exp(-np.abs(x))
+
+
+class Sigmoid(Activation):
+    """σ(x) = 1 / (1 + e^{-x}),  σ'(x) = σ(x)(1 - σ(x)).  Range (0, 1); σ' ranges over (0, 1/4]."""
+
+    name = "sigmoid"
+
+    def value(self, x):
+        # The textbook form overflows e^{-x} at x = -1000; for x < 0 use the equal e^x / (1 + e^x).
+        e = _exp_minus_abs(x)
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+    def derivative(self, x):
+        # σ(1 - σ) rounds to 0 once σ rounds to 1 (x > 37); e / (1 + e)^2 is the same number, exactly.
+        e = _exp_minus_abs(x)
+        return e / (1 + e) ** 2
+
+
+class Tanh(Activation):
+    """tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x}),  tanh'(x) = 1 - tanh(x)^2.  Range (-1, 1)."""
+
+    name = "tanh"
+
+    def value(self, x):
+        return np.tanh(x)
+
+    def derivative(self, x):
+        # 1 - tanh^2 written as 4e / (1 + e)^2 with e = e^{-2|x|}: same value, no cancellation.
+        e = np.exp(-2 * np.abs(x))
+        return 4 * e / (1 + e) ** 2
+
+
+class ReLU(Activation):
+    """relu(x) = max(x, 0),  relu'(x) = 1 for x > 0 and 0 for x <= 0 (convention: relu'(0) = 0)."""
+
+    name = "relu"
+
+    def value(self, x):
+        return np.maximum(x, 0).astype(x.dtype)
+
+    def derivative(self, x):
+        return (x > 0).astype(x.dtype)
+
+
+class LeakyReLU(Activation):
+    """f(x) = x for x > 0, αx otherwise;  f'(x) = 1 for x > 0, α otherwise (f'(0) = α)."""
+
+    name = "leaky_relu"
+
+    def __init__(self, alpha=0.01):
+        alpha = float(alpha)
+        if not (math.isfinite(alpha) and 0 <= alpha < 1):
+            raise ValueError(f"LeakyReLU: alpha must be a number in [0, 1), got {alpha!r}")
+        self.alpha = alpha
+
+    def value(self, x):
+        return np.where(x > 0, x, self.alpha * x).astype(x.dtype)
+
+    def derivative(self, x):
+        return np.where(x > 0, 1.0, self.alpha).astype(x.dtype)
+
+    def __repr__(self):
+        return f"nl.LeakyReLU(alpha={self.alpha:g})"
+
+
+class PReLU(LeakyReLU):
+    """Leaky ReLU whose slope α is learned (He et al., 2015).
+
+    `grad_alpha(x, grad_output)` is dL/dα = Σ grad_output · (x if x <= 0 else 0), the gradient a
+    training loop uses to update α. Unlike Leaky ReLU, any finite α is allowed.
+    """
+
+    name = "prelu"
+
+    def __init__(self, alpha=0.25):
+        alpha = float(alpha)
+        if not math.isfinite(alpha):
+            raise ValueError(f"PReLU: alpha must be a finite number, got {alpha!r}")
+        self.alpha = alpha
+
+    def grad_alpha(self, x, grad_output):
+        x = self._check(x)
+        grad_output = as_float_array(grad_output, "grad_output", "prelu.grad_alpha")
+        require_same_shape(x, grad_output, "x", "grad_output", "prelu.grad_alpha")
+        return float(np.sum(grad_output * np.where(x > 0, 0, x)))
+
+    def __repr__(self):
+        return f"nl.PReLU(alpha={self.alpha:g})"
+
+
+class ELU(Activation):
+    """f(x) = x for x > 0, α(e^x - 1) otherwise;  f'(x) = 1 for x > 0, αe^x otherwise."""
+
+    name = "elu"
+
+    def __init__(self, alpha=1.0):
+        alpha = float(alpha)
+        if not (math.isfinite(alpha) and alpha > 0):
+            raise ValueError(f"ELU: alpha must be a positive finite number, got {alpha!r}")
+        self.alpha = alpha
+
+    def value(self, x):
+        negative_part = self.alpha * np.expm1(np.minimum(x, 0))  # min(): e^x never sees large x
+        return np.where(x > 0, x, negative_part).astype(x.dtype)
+
+    def derivative(self, x):
+        return np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
+
+    def __repr__(self):
+        return f"nl.ELU(alpha={self.alpha:g})"
+
+
+def _standard_normal_cdf(x):
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    return 0.5 * (1 + erf(x / math.sqrt(2)))
+
+
+def _standard_normal_pdf(x):
+    x = np.clip(x, -40, 40)  # φ(±40) is below float64's smallest number; clipping avoids x² overflow
+    return np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+class GELU(Activation):
+    """gelu(x) = x Φ(x), Φ the standard normal CDF;  gelu'(x) = Φ(x) + x φ(x).  Exact (erf) form."""
+
+    name = "gelu"
+
+    def value(self, x):
+        return (x * _standard_normal_cdf(x)).astype(x.dtype)
+
+    def derivative(self, x):
+        x64 = x.astype(np.float64)
+        return (_standard_normal_cdf(x64) + np.clip(x64, -40, 40) * _standard_normal_pdf(x64)).astype(
+            x.dtype
+        )
+
+
+class SiLU(Activation):
+    """silu(x) = x σ(x) (also called Swish);  silu'(x) = σ(x) + x σ'(x)."""
+
+    name = "silu"
+
+    def value(self, x):
+        return x * sigmoid.value(x)
+
+    def derivative(self, x):
+        return sigmoid.value(x) + x * sigmoid.derivative(x)
+
+
+class Softplus(Activation):
+    """softplus(x) = log(1 + e^x),  softplus'(x) = σ(x).  A smooth ReLU with range (0, ∞)."""
+
+    name = "softplus"
+
+    def value(self, x):
+        # log(1 + e^x) = max(x, 0) + log(1 + e^{-|x|}): no overflow at x = 1000, no loss at x = -40.
+        return np.maximum(x, 0) + np.log1p(_exp_minus_abs(x))
+
+    def derivative(self, x):
+        return sigmoid.value(x)
+
+
+identity = Identity()
+sigmoid = Sigmoid()
+tanh = Tanh()
+relu = ReLU()
+leaky_relu = LeakyReLU(alpha=0.01)
+elu = ELU(alpha=1.0)
+gelu = GELU()
+silu = SiLU()
+softplus = Softplus()

@@ -1,0 +1,21 @@
+"""Glue for the book's prose: numbers computed in a cell, pasted into the text by myst-nb.
+
+    from nonlin.book import glue
+    glue("sigmoid.dmax", dmax)          # then write {glue:text}`sigmoid.dmax:.2f` in Markdown
+
+Outside a myst-nb build (Colab, plain Jupyter) myst_nb may be missing; the value is then kept in
+`GLUED` so the notebook still runs. `glue` returns the value, so it can be used inline.
+"""
+
+GLUED = {}
+
+
+def glue(name, value):
+    """Record `value` under `name` for the text (myst-nb's glue, without displaying it)."""
+    GLUED[name] = value
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return value
+    myst_glue(name, value, display=False)
+    return value

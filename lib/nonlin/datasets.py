@@ -1,0 +1,54 @@
+"""Toy data sets, generated in code from a seed (nothing is downloaded).
+
+Features are float64 arrays of shape (N, d). Binary targets are (N, 1) arrays of 0.0 and 1.0, ready
+for `bce`; multi-class targets are (N,) integer labels, ready for `cross_entropy`.
+"""
+
+import numpy as np
+
+
+def xor():
+    """The four points of XOR: X (4, 2) with coordinates 0/1, y (4, 1) = x1 XOR x2."""
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    return X, y
+
+
+def two_moons(n=200, noise=0.1, seed=0):
+    """Two interleaved half circles, n points in all; y (n, 1) says which moon."""
+    rng = np.random.default_rng(seed)
+    n_upper = n // 2
+    angle = np.pi * rng.uniform(0, 1, n)
+    upper = np.arange(n) < n_upper
+    x1 = np.where(upper, np.cos(angle), 1 - np.cos(angle))
+    x2 = np.where(upper, np.sin(angle), 0.5 - np.sin(angle))
+    X = np.column_stack([x1, x2]) + noise * rng.normal(size=(n, 2))
+    return X, (~upper).astype(np.float64).reshape(-1, 1)
+
+
+def spirals(n_per_class=100, classes=3, noise=0.2, seed=0):
+    """`classes` interleaved spiral arms in the plane; labels (N,) are integers 0 .. classes - 1."""
+    rng = np.random.default_rng(seed)
+    radius = np.tile(np.linspace(0.05, 1.0, n_per_class), classes)
+    labels = np.repeat(np.arange(classes), n_per_class)
+    angle = labels * 2 * np.pi / classes + 4 * radius + noise * rng.normal(size=radius.size)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return X, labels
+
+
+TARGET_FUNCTIONS = {
+    "sin": lambda x: np.sin(x),
+    "abs": lambda x: np.abs(x) - 1,
+    "step": lambda x: np.where(x > 0, 1.0, -1.0),
+    "wave": lambda x: np.sin(2 * x) * np.exp(-0.2 * x**2),
+    "quadratic": lambda x: 0.5 * x**2 - 1,
+}
+
+
+def regression_1d(n=200, target="sin", noise=0.1, x_range=(-3.0, 3.0), seed=0):
+    """x (n, 1) uniform on x_range, sorted; y (n, 1) = target(x) + Gaussian noise of std `noise`."""
+    if target not in TARGET_FUNCTIONS:
+        raise ValueError(f"unknown target {target!r}; known targets: {', '.join(TARGET_FUNCTIONS)}")
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(*x_range, size=n)).reshape(-1, 1)
+    return x, TARGET_FUNCTIONS[target](x) + noise * rng.normal(size=(n, 1))

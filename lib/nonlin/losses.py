@@ -1,0 +1,168 @@
+"""Loss functions, each beside its gradient with respect to its first argument.
+
+Every loss sums over the feature axes of one example and averages over the batch (the first
+axis), so a batch of N examples gives L = (1/N) Σ_n ℓ_n, and `.grad` returns dL/d(first argument)
+with the same shape as that argument.
+
+    nl.losses.mse(pred, y)                  nl.losses.mse.grad(pred, y)
+    nl.losses.bce(p, y)                     nl.losses.bce.grad(p, y)       # p: probabilities
+    nl.losses.bce_with_logits(z, y)         nl.losses.bce_with_logits.grad(z, y)
+    nl.losses.cross_entropy(logits, labels) nl.losses.cross_entropy.grad(logits, labels)
+"""
+
+import numpy as np
+
+from ._checks import as_float_array, require_in_closed_unit_interval, require_same_shape
+from .activations import sigmoid
+from .softmax import logsumexp, softmax
+
+
+class Loss:
+    name = "loss"
+
+    def __call__(self, prediction, target):
+        prediction, target = self._check(prediction, target)
+        return float(self.value(prediction, target))
+
+    def grad(self, prediction, target):
+        prediction, target = self._check(prediction, target)
+        return self.gradient(prediction, target)
+
+    def _check(self, prediction, target):
+        prediction = as_float_array(prediction, "prediction", self.name)
+        target = as_float_array(target, "target", self.name).astype(prediction.dtype)
+        hint = ""
+        if prediction.ndim == 2 and target.shape == prediction.shape[:1]:
+            hint = "Reshape the targets with y.reshape(-1, 1) so they do not broadcast."
+        require_same_shape(prediction, target, "prediction", "target", self.name, hint)
+        if prediction.ndim == 0 or prediction.shape[0] == 0:
+            raise ValueError(f"{self.name}: expected a batch along the first axis, got shape {prediction.shape}")
+        return prediction, target
+
+    def __repr__(self):
+        return f"nl.losses.{self.name}"
+
+
+class MSE(Loss):
+    """L = (1/N) Σ_n ||pred_n - y_n||²,  dL/dpred = 2 (pred - y) / N."""
+
+    name = "mse"
+
+    def value(self, pred, y):
+        return np.sum((pred - y) ** 2) / len(pred)
+
+    def gradient(self, pred, y):
+        return 2 * (pred - y) / len(pred)
+
+
+class BCE(Loss):
+    """Binary cross-entropy on probabilities: L = -(1/N) Σ [y log p + (1 - y) log(1 - p)].
+
+    dL/dp = (p - y) / (p (1 - p)) / N. Guard: p is clipped to [ε, 1 - ε] with ε = 1e-7 (float32)
+    or 1e-15 (float64) before the logarithms, so p = 0 or 1 gives a large finite loss instead of
+    inf. Prefer `bce_with_logits`, which needs no guard.
+    """
+
+    name = "bce"
+
+    def _check(self, p, y):
+        p, y = super()._check(p, y)
+        require_in_closed_unit_interval(p, "the probabilities p", self.name)
+        require_in_closed_unit_interval(y, "the targets y", self.name)
+        return p, y
+
+    @staticmethod
+    def _clipped(p):
+        eps = 1e-7 if p.dtype == np.float32 else 1e-15
+        return np.clip(p, eps, 1 - eps)
+
+    def value(self, p, y):
+        p = self._clipped(p)
+        return -np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / len(p)
+
+    def gradient(self, p, y):
+        p = self._clipped(p)
+        return (p - y) / (p * (1 - p)) / len(p)
+
+
+class BCEWithLogits(Loss):
+    """BCE on logits z, p = σ(z): ℓ = max(z, 0) - z y + log(1 + e^{-|z|});  dL/dz = (σ(z) - y) / N."""
+
+    name = "bce_with_logits"
+
+    def _check(self, z, y):
+        z, y = super()._check(z, y)
+        require_in_closed_unit_interval(y, "the targets y", self.name)
+        return z, y
+
+    def value(self, z, y):
+        return np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) / len(z)
+
+    def gradient(self, z, y):
+        return (sigmoid.value(z) - y) / len(z)
+
+
+class CrossEntropy(Loss):
+    """Softmax and cross-entropy fused: ℓ = logsumexp(z) - z_label;  dL/dz = (softmax(z) - onehot) / N.
+
+    `logits` has shape (N, K); `labels` holds N integer class indices in [0, K - 1].
+    """
+
+    name = "cross_entropy"
+
+    def _check(self, logits, labels):
+        logits = as_float_array(logits, "logits", self.name)
+        if logits.ndim != 2:
+            raise ValueError(f"cross_entropy: logits must have shape (N, K), got shape {logits.shape}")
+        n, k = logits.shape
+        labels = np.asarray(labels)
+        if labels.ndim == 2 and labels.shape == logits.shape:
+            raise ValueError(
+                "cross_entropy: labels must be N integer class indices, got a 2-D array of shape "
+                f"{labels.shape}. For one-hot labels pass labels.argmax(axis=1)."
+            )
+        if labels.shape != (n,):
+            raise ValueError(
+                f"cross_entropy: logits have {n} rows, so labels must have shape ({n},), got {labels.shape}"
+            )
+        if labels.dtype == np.bool_ or not np.issubdtype(labels.dtype, np.number):
+            raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
+        if not np.issubdtype(labels.dtype, np.integer):
+            if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+                raise ValueError("cross_entropy: labels must be whole numbers (class indices), got non-integer values")
+            labels = labels.astype(np.int64)
+        if n == 0:
+            raise ValueError("cross_entropy: expected a batch of at least one example, got 0 rows")
+        if labels.min() < 0 or labels.max() >= k:
+            raise ValueError(
+                f"cross_entropy: with {k} classes, labels must lie in [0, {k - 1}], got values from "
+                f"{labels.min()} to {labels.max()}"
+            )
+        return logits, labels
+
+    def value(self, logits, labels):
+        picked = logits[np.arange(len(labels)), labels]
+        return np.sum(logsumexp(logits) - picked) / len(labels)
+
+    def gradient(self, logits, labels):
+        grad = softmax.value(logits)
+        grad[np.arange(len(labels)), labels] -= 1
+        return grad / len(labels)
+
+
+mse = MSE()
+bce = BCE()
+bce_with_logits = BCEWithLogits()
+cross_entropy = CrossEntropy()
+
+_BY_NAME = {loss.name: loss for loss in (mse, bce, bce_with_logits, cross_entropy)}
+
+
+def get_loss(name_or_loss):
+    """A loss by name ('mse', 'bce', 'bce_with_logits', 'cross_entropy'), or the loss itself."""
+    if isinstance(name_or_loss, Loss):
+        return name_or_loss
+    try:
+        return _BY_NAME[name_or_loss]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown loss {name_or_loss!r}; known losses: {', '.join(sorted(_BY_NAME))}") from None
