@@ -94,7 +94,7 @@ class Tanh(Activation):
 
     def derivative(self, x):
         # 1 - tanh^2 written as 4e / (1 + e)^2 with e = e^{-2|x|}: same value, no cancellation.
-        e = np.exp(-2 * np.abs(x))
+        e = _exp_minus_abs(x) ** 2  # e^{-2|x|}; squaring cannot overflow, 2|x| could
         return 4 * e / (1 + e) ** 2
 
 
