@@ -1,8 +1,9 @@
 import warnings
 
-import nonlin as nl
 import numpy as np
 import pytest
+
+import nonlin as nl
 
 ELEMENTWISE = [nl.identity, nl.sigmoid, nl.tanh, nl.relu, nl.leaky_relu, nl.LeakyReLU(0.2), nl.PReLU(0.25),
                nl.elu, nl.ELU(0.5), nl.gelu, nl.silu, nl.softplus]
@@ -14,3 +15,7 @@ def strict_numpy():
     with np.errstate(over="raise", divide="raise", invalid="raise"), warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
+
+
+def pytest_addoption(parser):
+    parser.addoption("--site", default="_build/html", help="folder of the built book, for tests/site")

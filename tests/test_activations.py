@@ -1,12 +1,13 @@
 """Every elementwise activation: derivative vs central differences, stability, dtypes, bad input."""
 
-import nonlin as nl
 import numpy as np
 import pytest
 from conftest import ELEMENTWISE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import nonlin as nl
 
 ids = [repr(a) for a in ELEMENTWISE]
 KINKED = {"relu", "leaky_relu", "prelu", "elu"}  # derivative jumps (or its slope jumps) at 0

@@ -1,11 +1,12 @@
 """Losses: gradients vs central differences, stability, and clear errors for bad targets."""
 
-import nonlin as nl
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import nonlin as nl
 
 L = nl.losses
 

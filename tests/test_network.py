@@ -1,8 +1,9 @@
 """MLP: backprop vs finite differences for every hidden activation, shapes, dtypes and errors."""
 
-import nonlin as nl
 import numpy as np
 import pytest
+
+import nonlin as nl
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus"]
 

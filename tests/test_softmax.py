@@ -1,9 +1,10 @@
-import nonlin as nl
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import nonlin as nl
 
 
 def test_jacobian_matches_central_differences():

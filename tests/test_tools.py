@@ -5,9 +5,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import nonlin as nl  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+import nonlin as nl  # noqa: E402
 from nonlin.book import GLUED, glue  # noqa: E402
 
 

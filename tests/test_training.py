@@ -1,8 +1,9 @@
 """Optimisers and the training loop: they learn, they are deterministic, they stop on divergence."""
 
-import nonlin as nl
 import numpy as np
 import pytest
+
+import nonlin as nl
 
 
 def test_sgd_step_by_hand():
