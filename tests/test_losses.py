@@ -110,3 +110,11 @@ def test_get_loss():
     assert L.get_loss("mse") is L.mse
     with pytest.raises(ValueError, match="known losses"):
         L.get_loss("hinge")
+
+
+def test_mse_of_astronomical_errors_is_a_clear_error_not_a_warning(strict_numpy):
+    assert L.mse(np.array([[1e4]]), np.array([[-1e4]])) == 4e8
+    with pytest.raises(ValueError, match="overflowed the floating-point range"):
+        L.mse(np.array([[1e200]]), np.array([[0.0]]))
+    with pytest.raises(ValueError, match="overflowed"):
+        L.mse.grad(np.array([[1.7e308]]), np.array([[-1.7e308]]))

@@ -122,3 +122,28 @@ def test_backward_errors():
 def test_bad_construction(kwargs, words):
     with pytest.raises(ValueError, match=words):
         nl.MLP(**kwargs)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+    batch=st.integers(1, 5),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    hidden=st.sampled_from(HIDDEN),
+    scale=st.sampled_from([1e-3, 1.0, 1e3]),
+)
+def test_property_forward_backward_shapes_and_dtypes(widths, batch, dtype, hidden, scale):
+    net = nl.MLP(widths, hidden=hidden, dtype=dtype, seed=0)
+    X = np.random.default_rng(0).normal(scale=scale, size=(batch, widths[0]))
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        out = net.forward(X)
+        gX = net.backward(np.ones_like(out))
+    assert out.shape == (batch, widths[-1]) and out.dtype == dtype
+    assert gX.shape == X.shape and gX.dtype == dtype
+    for layer in net.layers:
+        assert layer.dW.shape == layer.W.shape and layer.db.shape == layer.b.shape
+        assert np.all(np.isfinite(layer.dW)) and np.all(np.isfinite(layer.db))

@@ -12,7 +12,7 @@ with the same shape as that argument.
 
 import numpy as np
 
-from ._checks import as_float_array, require_in_closed_unit_interval, require_same_shape
+from ._checks import NonFiniteError, as_float_array, require_in_closed_unit_interval, require_same_shape
 from .activations import sigmoid
 from .softmax import logsumexp, softmax
 
@@ -22,11 +22,24 @@ class Loss:
 
     def __call__(self, prediction, target):
         prediction, target = self._check(prediction, target)
-        return float(self.value(prediction, target))
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = float(self.value(prediction, target))
+        return self._finite(value, "loss")
 
     def grad(self, prediction, target):
         prediction, target = self._check(prediction, target)
-        return self.gradient(prediction, target)
+        with np.errstate(over="ignore", invalid="ignore"):
+            gradient = self.gradient(prediction, target)
+        return self._finite(gradient, "gradient")
+
+    def _finite(self, result, what):
+        # Only a result too large for the float type gets here (e.g. mse of errors near 1e200).
+        if not np.all(np.isfinite(result)):
+            raise NonFiniteError(
+                f"{self.name}: the {what} overflowed the floating-point range; the predictions are far "
+                "too large, which in training means it diverged: try a smaller learning rate."
+            )
+        return result
 
     def _check(self, prediction, target):
         prediction = as_float_array(prediction, "prediction", self.name)
