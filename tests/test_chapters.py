@@ -69,3 +69,14 @@ def test_table_of_contents_lists_every_chapter_and_nothing_missing():
         assert any((ROOT / f"{entry}{ext}").exists() for ext in (".ipynb", ".md")), f"_toc.yml lists missing {entry}"
     for path in CHAPTERS:
         assert f"chapters/{path.stem}" in listed, f"{path.name} is not in _toc.yml"
+
+
+def test_every_chinese_term_in_the_chapters_is_in_the_glossary():
+    glossary = (ROOT / "appendices" / "glossary.md").read_text(encoding="utf-8")
+    missing = set()
+    for path in CHAPTERS:
+        text = "\n".join(sources(load(path), "markdown"))
+        for term in re.findall(r"[(（]([\u4e00-\u9fff][^)）,，;；]*?)[)）,，;；]", text):
+            if len(term.strip()) <= 8 and term.strip() not in glossary:  # longer ones are quoted sentences
+                missing.add(f"{term.strip()} ({path.name})")
+    assert not missing, f"Chinese terms used in the chapters but missing from the glossary: {sorted(missing)}"

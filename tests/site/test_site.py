@@ -54,6 +54,8 @@ def test_chapter_has_figures_math_and_no_error_output(browser, base_url, name):
         assert page.locator("main img").count() >= 1, f"{name}: a chapter without a single figure"
         if page.locator("main .math").count():
             page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=15000)
+        assert page.locator("main .animation").count() >= 1, f"{name}: its explorer should render as a player"
+        assert page.locator("main .jupyter-widgets, main .widget-slider").count() == 0, f"{name}: a dead slider"
         errors = page.locator("main .output.error, main .output.traceback, main .stderr").count()
         assert errors == 0, f"{name}: {errors} error outputs on the page"
         assert "Traceback (most recent call last)" not in page.inner_text("main")
@@ -76,3 +78,11 @@ def test_explorer_player_works_without_a_kernel(browser, base_url):
         assert not problems, "\n".join(problems)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_weight_stays_well_under_three_megabytes(site_dir, name):
+    html = site_dir / f"{name}.html"
+    images = re.findall(r'src="((?:\.\./)*_images/[^"]+)"', html.read_text(encoding="utf-8"))
+    total = html.stat().st_size + sum((html.parent / src).resolve().stat().st_size for src in set(images))
+    assert total < 2.5e6, f"{name}: {total / 1e6:.2f} MB of HTML and figures; shrink figures or explorer frames"
