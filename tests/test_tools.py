@@ -111,6 +111,11 @@ def test_plotting_vocabulary_draws():
     x, t = nl.datasets.regression_1d(n=10)
     assert len(nl.plot_fit(x, t, {"zero": 0 * t}, truth=t).lines) == 2
     assert len(nl.plot_layer_norms({"sigmoid": [1e-3, 1e-2, 1e-1]}).lines) == 1
+    path = np.array([[0.0, 0.0], [0.5, 0.2], [0.9, 0.1]])
+    ax = nl.plot_descent_path(lambda a, b: (a - 1) ** 2 + 3 * b**2, {"gd": path}, (-1, 2), (-1, 1), optimum=(1, 0))
+    assert len(ax.lines) == 2 and ax.collections
+    ax = nl.plot_error_vs_size([1, 2, 4], {"ReLU": [1, 0.25, 0.06], "bound 1/n²": [1, 0.25, 0.0625]})
+    assert len(ax.lines) == 2 and ax.get_xscale() == ax.get_yscale() == "log"
     plt.close("all")
 
 

@@ -46,6 +46,8 @@ from .network import MLP, Dense
 from .optim import SGD, Adam
 from .plotting import (
     plot_decision_boundary,
+    plot_descent_path,
+    plot_error_vs_size,
     plot_fit,
     plot_function_and_derivative,
     plot_layer_norms,
@@ -65,7 +67,8 @@ __all__ = [
     "TrainingDiverged", "accuracy", "check_gradient", "check_mlp_gradients", "datasets", "elu",
     "explore", "explorer_mode", "gelu", "get_activation", "he", "identity", "leaky_relu",
     "log_softmax", "logsumexp", "losses", "normal", "numerical_gradient", "plot_decision_boundary",
-    "plot_fit", "plot_function_and_derivative", "plot_layer_norms", "plot_loss_curves",
+    "plot_descent_path", "plot_error_vs_size", "plot_fit", "plot_function_and_derivative", "plot_layer_norms",
+    "plot_loss_curves",
     "relative_error", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh", "time_call", "train",
     "use_book_style", "xavier",
 ]

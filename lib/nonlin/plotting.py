@@ -6,6 +6,8 @@
     nl.plot_loss_curves({"tanh": history})                    # loss (log scale) per epoch
     nl.plot_fit(x, y, {"ReLU net": y_hat})                    # 1-D regression fits
     nl.plot_layer_norms({"sigmoid": norms})                   # one value per layer, log scale
+    nl.plot_descent_path(loss, {"SGD": path}, xlim, ylim)     # optimiser steps on loss contours
+    nl.plot_error_vs_size(ns, {"ReLU": errors})               # error against model size, log-log
 """
 
 import matplotlib as mpl
@@ -145,4 +147,40 @@ def plot_layer_norms(norms, ax=None, log=True, ylabel="gradient norm", title=Non
         ax.set_yscale("log")
     if len(norms) > 1:
         ax.legend()
+    return ax
+
+
+def plot_descent_path(loss, paths, xlim, ylim, ax=None, optimum=None, levels=12, resolution=120, title=None):
+    """Contours of a loss of two weights, loss(w1, w2) on grids, with each {label: (steps, 2) path}."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 3.6), constrained_layout=True)
+    w1, w2 = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
+    surface = np.asarray(loss(w1, w2), dtype=np.float64)
+    surface = surface - surface.min()
+    top = surface.max()
+    ax.contour(w1, w2, surface, levels=np.geomspace(top * 1e-4, top, levels) if top > 0 else levels,
+               colors="0.6", linewidths=0.7)
+    for label, path in paths.items():
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], "-o", ms=2.5, lw=1, label=label)
+    if optimum is not None:
+        ax.plot(*optimum, "k*", ms=10, label="minimum")
+    ax.set(xlim=xlim, ylim=ylim, xlabel="$w_1$", ylabel="$w_2$", aspect="equal", title=title)
+    ax.grid(False)
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+def plot_error_vs_size(sizes, curves, ax=None, xlabel="number of neurons", ylabel="error", title=None):
+    """Log-log lines of {label: errors} against model sizes; a straight line means a power law.
+
+    A label starting with "bound" is drawn as a dashed black reference line.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2), constrained_layout=True)
+    for label, values in curves.items():
+        style = "k--" if label.startswith("bound") else "o-"
+        ax.loglog(sizes, values, style, lw=1 if style == "k--" else 1.5, label=label)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend()
     return ax
