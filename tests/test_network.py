@@ -147,3 +147,27 @@ def test_property_forward_backward_shapes_and_dtypes(widths, batch, dtype, hidde
     for layer in net.layers:
         assert layer.dW.shape == layer.W.shape and layer.db.shape == layer.b.shape
         assert np.all(np.isfinite(layer.dW)) and np.all(np.isfinite(layer.db))
+
+
+def test_gradient_norms_match_a_manual_backward_pass():
+    X, y = nl.datasets.two_moons(n=40, seed=0)
+    net = nl.MLP([2, 8, 8, 1], hidden="tanh", seed=0)
+    norms = nl.gradient_norms(net, X, y, "bce_with_logits")
+    gX = net.backward(nl.losses.bce_with_logits.grad(net.forward(X), y))
+    assert norms.inputs[0] == pytest.approx(np.linalg.norm(gX))
+    np.testing.assert_allclose(norms.weights, [np.linalg.norm(layer.dW) for layer in net.layers])
+    assert len(norms.inputs) == len(norms.weights) == 3
+    assert norms.first_to_last == pytest.approx(norms.weights[0] / norms.weights[-1])
+
+
+def test_unit_diagnostics():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    net = nl.MLP([2, 4, 1], hidden="relu", seed=0)
+    net.layers[0].b[:2] = -100.0  # two of four units can never switch on for these inputs
+    assert nl.dead_unit_fraction(net, X) == 0.5
+    assert 0.5 <= nl.zero_fraction(net, X) < 1.0
+    tanh_net = nl.MLP([2, 4, 1], hidden="tanh", seed=0)
+    assert nl.saturated_fraction(tanh_net, X) == 0.0
+    tanh_net.layers[0].b[...] = 10.0
+    assert nl.saturated_fraction(tanh_net, X) > 0.9
+    assert nl.dead_unit_fraction(tanh_net, X) == 0.0

@@ -10,6 +10,7 @@ Each module is short enough to read beside the chapter that explains it:
     optim.py        SGD with momentum, Adam
     train.py        the training loop and its History
     gradcheck.py    finite-difference gradient checks
+    diagnostics.py  gradient norms per layer, dead, zero and saturated units
     datasets.py     XOR, two moons, spirals, 1-D regression
     plotting.py     the book's figures
     explore.py      explorers: live widgets or a static player
@@ -39,6 +40,7 @@ from .activations import (
     softplus,
     tanh,
 )
+from .diagnostics import GradientNorms, dead_unit_fraction, gradient_norms, saturated_fraction, zero_fraction
 from .explore import explore, explorer_mode
 from .gradcheck import check_gradient, check_mlp_gradients, numerical_gradient, relative_error
 from .init import he, normal, xavier
@@ -64,7 +66,8 @@ __version__ = "0.1.0"
 __all__ = [
     "ACTIVATIONS", "ELU", "GELU", "MLP", "SGD", "Activation", "Adam", "Dense", "History", "Identity",
     "LeakyReLU", "NonFiniteError", "PReLU", "ReLU", "SiLU", "Sigmoid", "Softmax", "Softplus", "Tanh",
-    "TrainingDiverged", "accuracy", "check_gradient", "check_mlp_gradients", "datasets", "elu",
+    "GradientNorms", "TrainingDiverged", "accuracy", "dead_unit_fraction", "gradient_norms", "saturated_fraction",
+    "zero_fraction", "check_gradient", "check_mlp_gradients", "datasets", "elu",
     "explore", "explorer_mode", "gelu", "get_activation", "he", "identity", "leaky_relu",
     "log_softmax", "logsumexp", "losses", "normal", "numerical_gradient", "plot_decision_boundary",
     "plot_descent_path", "plot_error_vs_size", "plot_fit", "plot_function_and_derivative", "plot_layer_norms",
