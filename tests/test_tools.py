@@ -126,3 +126,9 @@ def test_time_call_returns_seconds():
 def test_glue_outside_a_build_keeps_the_value():
     assert glue("tools.answer", 42) == 42
     assert GLUED["tools.answer"] == 42
+
+
+def test_glue_turns_numpy_scalars_into_python_numbers():
+    value = glue("tools.ratio", np.float64(0.25) / np.float64(2))
+    assert type(value) is float and repr(value) == "0.125"
+    assert type(glue("tools.count", np.int64(3))) is int

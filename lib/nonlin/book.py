@@ -5,13 +5,19 @@
 
 Outside a myst-nb build (Colab, plain Jupyter) myst_nb may be missing; the value is then kept in
 `GLUED` so the notebook still runs. `glue` returns the value, so it can be used inline.
+NumPy scalars are glued as plain Python numbers: myst-nb formats `{glue:text}`key:.3f`` from the
+value's text, and the text of np.float64(0.5) is "np.float64(0.5)", not "0.5".
 """
+
+import numpy as np
 
 GLUED = {}
 
 
 def glue(name, value):
     """Record `value` under `name` for the text (myst-nb's glue, without displaying it)."""
+    if isinstance(value, np.generic):
+        value = value.item()
     GLUED[name] = value
     try:
         from myst_nb import glue as myst_glue
