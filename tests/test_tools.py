@@ -132,3 +132,21 @@ def test_glue_turns_numpy_scalars_into_python_numbers():
     value = glue("tools.ratio", np.float64(0.25) / np.float64(2))
     assert type(value) is float and repr(value) == "0.125"
     assert type(glue("tools.count", np.int64(3))) is int
+
+
+def test_live_explorer_redraws_when_a_slider_moves(monkeypatch):
+    widgets = pytest.importorskip("ipywidgets")
+    monkeypatch.setenv("NONLIN_EXPLORER", "live")
+    calls = []
+
+    def recording_draw(fig, alpha, beta):
+        calls.append((alpha, beta))
+        fig.add_subplot().plot([0, 1], [0, alpha * beta])
+
+    box = nl.explore(recording_draw, alpha=[1.0, 2.0], beta=["x", "y"])
+    assert isinstance(box.children[-1], widgets.Output)
+    assert calls == [(1.0, "x")], "the explorer draws its default state at once"
+    box.children[0].value = 2.0
+    box.children[1].value = "y"
+    assert calls[-2:] == [(2.0, "x"), (2.0, "y")], "each slider move redraws with the new values"
+    plt.close("all")
