@@ -160,3 +160,20 @@ def test_get_activation():
     assert isinstance(nl.get_activation("prelu"), nl.PReLU)
     with pytest.raises(ValueError, match="known activations: .*sigmoid.*tanh"):
         nl.get_activation("sigmod")
+
+
+def test_registry_names_classes_and_instances_agree():
+    classes = {nl.Identity: "identity", nl.Sigmoid: "sigmoid", nl.Tanh: "tanh", nl.ReLU: "relu",
+               nl.GELU: "gelu", nl.SiLU: "silu", nl.Softplus: "softplus", nl.Softmax: "softmax"}
+    for cls, name in classes.items():
+        assert isinstance(nl.ACTIVATIONS[name], cls) and issubclass(cls, nl.Activation)
+        x = np.linspace(-2, 2, 5)
+        np.testing.assert_array_equal(cls()(x), nl.ACTIVATIONS[name](x))
+    for name, activation in nl.ACTIVATIONS.items():
+        assert activation.name == name or (name, activation.name) == ("swish", "silu")
+
+
+def test_non_finite_input_raises_the_engine_error_type():
+    with pytest.raises(nl.NonFiniteError):
+        nl.relu(np.array([np.inf]))
+    assert issubclass(nl.NonFiniteError, ValueError), "callers catching ValueError still see it"

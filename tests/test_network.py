@@ -171,3 +171,15 @@ def test_unit_diagnostics():
     tanh_net.layers[0].b[...] = 10.0
     assert nl.saturated_fraction(tanh_net, X) > 0.9
     assert nl.dead_unit_fraction(tanh_net, X) == 0.0
+
+
+def test_dense_layer_on_its_own():
+    layer = nl.Dense(np.array([[1.0, -1.0], [2.0, 0.5]]), np.array([0.5, 0.0]), "relu")
+    out = layer.forward(np.array([[1.0, 1.0]]))
+    np.testing.assert_allclose(out, [[3.5, 0.0]])
+    gx = layer.backward(np.array([[1.0, 1.0]]))
+    np.testing.assert_allclose(layer.dW, [[1.0, 0.0], [1.0, 0.0]])
+    np.testing.assert_allclose(layer.db, [1.0, 0.0])
+    np.testing.assert_allclose(gx, [[1.0, 2.0]])
+    assert layer.shape == (2, 2) and "relu" in repr(layer)
+    assert isinstance(nl.gradient_norms(nl.MLP([2, 1]), np.ones((1, 2)), np.ones((1, 1)), "mse"), nl.GradientNorms)
