@@ -136,7 +136,7 @@ class PReLU(LeakyReLU):
 
     `grad_alpha(x, grad_output)` is dL/dα = Σ grad_output · (x if x <= 0 else 0), the gradient a
     training loop uses to update α. Unlike Leaky ReLU, any finite α is allowed. Note: `nl.MLP` and
-    `nl.train` treat α as a constant; the ReLU chapter updates it by hand with this gradient.
+    `nl.train` treat α as a constant; the ReLU chapter derives and checks this gradient.
     """
 
     name = "prelu"
