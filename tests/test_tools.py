@@ -141,7 +141,7 @@ def test_live_explorer_redraws_when_a_slider_moves(monkeypatch):
 
     def recording_draw(fig, alpha, beta):
         calls.append((alpha, beta))
-        fig.add_subplot().plot([0, 1], [0, alpha * beta])
+        fig.add_subplot(title=beta).plot([0, 1], [0, alpha])
 
     box = nl.explore(recording_draw, alpha=[1.0, 2.0], beta=["x", "y"])
     assert isinstance(box.children[-1], widgets.Output)
