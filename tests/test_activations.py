@@ -118,7 +118,8 @@ def test_integer_and_float16_inputs_become_float64():
 
 @pytest.mark.parametrize("bad, error, words", [
     (np.array([1.0, np.nan]), ValueError, "NaN"),
-    (np.array([[0.0, np.inf]]), ValueError, "index (0, 1)"),
+    (np.array([[0.0, np.inf]]), ValueError, "index (0, 1), is inf"),
+    (np.array([np.inf, np.nan]), ValueError, "index (0,), is inf"),
     (np.array(["a", "b"]), TypeError, "real numbers"),
     (np.array([True, False]), TypeError, "bool"),
     (np.array([1 + 2j]), TypeError, "complex"),

@@ -30,10 +30,10 @@ def require_finite(array, name="x", where="nonlin"):
         return
     bad = np.argwhere(~finite)
     first = tuple(int(i) for i in bad[0])
-    kinds = "NaN" if np.isnan(array).any() else "inf"
+    kinds = "NaN" if np.isnan(array[tuple(bad[0])]) else "inf"
     raise NonFiniteError(
         f"{where}: {name} must be finite, but {len(bad)} of {array.size} entries are NaN or ±inf "
-        f"(first at index {first}, a {kinds}). NaN or inf in a network usually means training "
+        f"(the first, at index {first}, is {kinds}). NaN or inf in a network usually means training "
         "diverged: try a smaller learning rate."
     )
 

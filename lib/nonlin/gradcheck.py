@@ -59,8 +59,7 @@ def check_mlp_gradients(net, X, y, loss, h=1e-6, tolerance=1e-5):
     """Backprop's dW and db for every layer of a float64 net against central differences."""
     if net.dtype != np.float64:
         raise ValueError("check_mlp_gradients needs a float64 network: float32 differences are too coarse")
-    net.forward(X)
-    net.backward(loss.grad(net.layers[-1].activation(net.layers[-1].z), y), input_grad=False)
+    net.backward(loss.grad(net.forward(X), y), input_grad=False)
     results = []
     for i, layer in enumerate(net.layers):
         for param, grad, label in ((layer.W, layer.dW, "W"), (layer.b, layer.db, "b")):
