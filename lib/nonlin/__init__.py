@@ -16,7 +16,7 @@ Each module is short enough to read beside the chapter that explains it:
     explore.py      explorers: live widgets or a static player
 """
 
-from . import datasets, losses
+from . import datasets, exercises, losses
 from ._checks import NonFiniteError
 from .activations import (
     ELU,
@@ -67,7 +67,7 @@ __all__ = [
     "ACTIVATIONS", "ELU", "GELU", "MLP", "SGD", "Activation", "Adam", "Dense", "History", "Identity",
     "LeakyReLU", "NonFiniteError", "PReLU", "ReLU", "SiLU", "Sigmoid", "Softmax", "Softplus", "Tanh",
     "GradientNorms", "TrainingDiverged", "accuracy", "dead_unit_fraction", "gradient_norms", "saturated_fraction",
-    "zero_fraction", "check_gradient", "check_mlp_gradients", "datasets", "elu",
+    "zero_fraction", "check_gradient", "check_mlp_gradients", "datasets", "elu", "exercises",
     "explore", "explorer_mode", "gelu", "get_activation", "he", "identity", "leaky_relu",
     "log_softmax", "logsumexp", "losses", "normal", "numerical_gradient", "plot_decision_boundary",
     "plot_descent_path", "plot_error_vs_size", "plot_fit", "plot_function_and_derivative", "plot_layer_norms",
