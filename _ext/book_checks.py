@@ -9,7 +9,9 @@
 2. Hand-typed numbers. After a notebook runs, myst-nb writes its glued values next to it
    (`<doc>.glue.json`). A number typed into the Markdown prose that equals a glued value (at the
    precision it is typed with) should have been glued: it is a warning too. Mathematics, code and
-   roles are not prose; integers below 10 and years are too common to tell apart, so they pass.
+   roles are not prose; numbers with one significant digit (0.1, 3, 20, 1%) and years are round
+   constants far more often than measurements, so they pass, and a typed integer only matches a
+   glued integer.
 """
 
 import html
@@ -217,13 +219,18 @@ def glued_numbers(glue_data):
 
 def typed_matches(token, percent, glued):
     """The glue keys whose value, shown the way `token` is written, reads exactly `token`."""
-    number = float(token.replace(",", ""))
-    decimals = len(token.split(".")[1]) if "." in token else 0
-    if decimals == 0 and not percent and (number < 10 or 1900 <= number <= 2099):
-        return []  # small integers and years: too common in prose to be told apart from a glued value
+    plain = token.replace(",", "")
+    number = float(plain)
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    digits = plain.replace(".", "").lstrip("0")
+    significant = len(digits if decimals or percent else digits.rstrip("0"))
+    if significant < 2 or (decimals == 0 and not percent and 1900 <= number <= 2099):
+        return []  # one-digit values (0.1, 3, 20, 1%) and years: round constants, not measurements
     hits = []
     for key, value in glued.items():
         shown = value * 100 if percent else value
+        if decimals == 0 and not percent and shown != round(shown):
+            continue  # an integer in prose matches only a glued integer, not a rounded measurement
         if shown != 0 and f"{shown:.{decimals}f}" == f"{number:.{decimals}f}":
             hits.append(key)
     return hits

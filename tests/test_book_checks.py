@@ -12,7 +12,8 @@ from book_checks import hand_typed_numbers, ledger_problems, load_source_claims,
 
 from nonlin.book import VERDICTS, claim, claim_anchor  # noqa: E402
 
-GLUED = {"tour.epochs_median": 68.5, "tour.xor_epochs": 1500.0, "sigmoid.dmax": 0.25, "tour.accuracy": 1.0}
+GLUED = {"tour.epochs_median": 68.5, "tour.xor_epochs": 1500.0, "sigmoid.dmax": 0.25, "tour.accuracy": 1.0,
+         "tour.ratio": 16.3, "tour.threshold": 0.1}
 
 
 def keys(markdown):
@@ -31,6 +32,7 @@ def test_glued_numbers_math_code_roles_small_integers_and_years_pass():
     assert keys("the slope $\\sigma'(0) = 0.25$ and $$x = 1500$$") == []
     assert keys("`nl.train(epochs=1500)` and Glorot (2010)") == []
     assert keys("a 2-16-16-2 net in float32, 7 seeds") == []
+    assert keys("a loss below 0.1, capped at 16") == []  # one significant digit; 16 is not the rounded 16.3
     assert keys("a median of 69 epochs") == []  # 68.5 does not read as 69 at the precision typed... nor as 68
 
 
