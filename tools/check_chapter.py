@@ -4,7 +4,7 @@
 
 For authors: a chapter's warnings in seconds, without executing the whole book. The other pages
 are rendered unexecuted, so their own glue warnings are expected and filtered out. The build goes
-to _build/chapter-check/ (the full, warning-free build is `make build-check`).
+to _build/chapter-check/<names>/ (the full, warning-free build is `make build-check`).
 """
 
 import subprocess
@@ -28,7 +28,7 @@ def main(names):
     # local extensions are found relative to the config file, which lives elsewhere here
     config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in
                                             config["sphinx"].get("local_extensions", {}).items()}
-    out = ROOT / "_build" / "chapter-check"
+    out = ROOT / "_build" / "chapter-check" / "-".join(names)  # one folder per call: authors work side by side
     out.mkdir(parents=True, exist_ok=True)
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
