@@ -13,12 +13,15 @@ def as_float_array(x, name="x", where="nonlin"):
     Rejects non-numeric, boolean and complex input, and NaN or ±inf, naming what came.
     """
     array = np.asarray(x)
+    if array.dtype == np.float64 or array.dtype == np.float32:  # the common case, without the checks below
+        require_finite(array, name, where)
+        return array
     if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.number):
         raise TypeError(f"{where}: {name} must hold real numbers, got an array of dtype {array.dtype}")
     if np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"{where}: {name} must hold real numbers, got complex dtype {array.dtype}")
     if array.dtype != np.float32:
-        array = array.astype(np.float64)
+        array = array.astype(np.float64, copy=False)  # float64 stays as it is: no copy
     require_finite(array, name, where)
     return array
 

@@ -1,4 +1,4 @@
-"""Toy data sets, generated in code from a seed (nothing is downloaded).
+"""Toy data sets, generated in code from a seed, and scikit-learn's bundled digits (nothing is downloaded).
 
 Features are float64 arrays of shape (N, d). Binary targets are (N, 1) arrays of 0.0 and 1.0, ready
 for `bce`; multi-class targets are (N,) integer labels, ready for `cross_entropy`.
@@ -52,3 +52,38 @@ def regression_1d(n=200, target="sin", noise=0.1, x_range=(-3.0, 3.0), seed=0):
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(*x_range, size=n)).reshape(-1, 1)
     return x, TARGET_FUNCTIONS[target](x) + noise * rng.normal(size=(n, 1))
+
+
+def digits():
+    """The 8x8 handwritten digits that ship with scikit-learn: X (1797, 64) in [0, 1], y (1797,) labels 0..9.
+
+    The pixels (0..16 in the original) are divided by 16. Needs scikit-learn, which includes the
+    data; nothing is downloaded.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError(
+            "nl.datasets.digits needs scikit-learn, which ships the data set: pip install scikit-learn"
+        ) from None
+    data = load_digits()
+    return data.data / 16.0, data.target.astype(np.int64)
+
+
+def train_test_split(X, y, test_fraction=0.25, seed=0):
+    """Shuffle the examples with `seed` and split them: X_train, X_test, y_train, y_test.
+
+    The test set gets round(test_fraction * N) examples, at least one, and the training set keeps at least one.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"train_test_split: X has {len(X)} examples but y has {len(y)}")
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"train_test_split: test_fraction must lie in (0, 1), got {test_fraction!r}")
+    n = len(X)
+    if n < 2:
+        raise ValueError(f"train_test_split: need at least 2 examples to split, got {n}")
+    n_test = min(max(round(test_fraction * n), 1), n - 1)
+    order = np.random.default_rng(seed).permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]

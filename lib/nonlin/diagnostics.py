@@ -28,13 +28,11 @@ class GradientNorms:
 def gradient_norms(net, X, y, loss):
     """One forward and one backward pass of `loss` on (X, y); the per-layer gradient norms."""
     loss = get_loss(loss)
-    grad = loss.grad(net.forward(X), y)
-    inputs = []
-    for layer in reversed(net.layers):
-        grad = layer.backward(grad)  # dL/d(this layer's input), which is the previous layer's output
-        inputs.append(float(np.linalg.norm(grad)))
+    input_grads = []  # dL/d(input of each layer), the last layer's first
+    net.backward(loss.grad(net.forward(X), y), trace=input_grads)
+    inputs = np.array([np.linalg.norm(grad) for grad in reversed(input_grads)])
     weights = np.array([np.linalg.norm(layer.dW) for layer in net.layers])
-    return GradientNorms(weights=weights, inputs=np.array(inputs[::-1]))
+    return GradientNorms(weights=weights, inputs=inputs)
 
 
 def _hidden_layers(net, X):

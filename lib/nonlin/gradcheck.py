@@ -1,13 +1,19 @@
 """Finite-difference gradient checks: the referee for every derivative in the book.
 
-The central difference (f(x + h) - f(x - h)) / 2h has error O(h²), so with h = 1e-6 in float64
-an analytic gradient that agrees to about 1e-6 relative error is right, and one that is off by a
-factor or a sign disagrees by order 1.
+The central difference (f(x + h) - f(x - h)) / 2h has two errors. Truncation: about h²|f‴|/6, from
+the Taylor series. Round-off: f(x ± h) each carry a rounding error of about ε|f| (ε ≈ 1.1e-16 in
+float64), and dividing their difference by 2h turns that into about ε|f|/h. At h = 1e-6 the
+round-off term (~1e-10 |f|) dominates, not h²: a gradient entry of size 1e-6 then shows a relative
+error near 1e-4 although nothing is wrong. h ≈ ε^(1/3) ≈ 1e-5 balances the two errors, which is why
+`check_mlp_gradients` uses it. A right gradient agrees to about 1e-6 (worse only in entries near
+zero); one that is off by a factor or a sign disagrees by order 1.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from .losses import get_loss
 
 
 def numerical_gradient(f, x, h=1e-6):
@@ -55,14 +61,23 @@ def check_gradient(f, grad_f, x, h=1e-6, tolerance=1e-5, name="gradient"):
     return GradCheck(name, relative_error(analytic, numeric), tolerance)
 
 
-def check_mlp_gradients(net, X, y, loss, h=1e-6, tolerance=1e-5):
-    """Backprop's dW and db for every layer of a float64 net against central differences."""
+def check_mlp_gradients(net, X, y, loss, h=1e-5, tolerance=1e-4):
+    """Backprop's gradient of every parameter of a float64 net against central differences.
+
+    `loss` is a loss or its name, as in `nl.train`. One GradCheck per parameter array, named
+    layers[i].W, layers[i].b (and layers[i].norm.gamma, layers[i].norm.beta with layer_norm). The
+    relative error is taken entry by entry, so entries near zero carry the round-off ε|L|/h of the
+    module docstring; with h = 1e-5 a correct network stays well below the tolerance 1e-4, and a
+    real bug (a missing factor, a sign, a transpose) gives an error of order 1.
+    """
+    loss = get_loss(loss)
     if net.dtype != np.float64:
         raise ValueError("check_mlp_gradients needs a float64 network: float32 differences are too coarse")
     net.backward(loss.grad(net.forward(X), y), input_grad=False)
     results = []
     for i, layer in enumerate(net.layers):
-        for param, grad, label in ((layer.W, layer.dW, "W"), (layer.b, layer.db, "b")):
+        labels = ["W", "b", "norm.gamma", "norm.beta"]  # the order of layer.parameters()
+        for (param, grad), label in zip(layer.parameters(), labels):
             analytic = grad.copy()
 
             def loss_at(values, param=param):

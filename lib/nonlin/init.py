@@ -1,8 +1,9 @@
 """Weight initialisers: each draws an (n_in, n_out) matrix from a seeded generator.
 
-    xavier: uniform on [-a, a], a = sqrt(6 / (n_in + n_out))   (Glorot & Bengio, 2010; tanh, sigmoid)
-    he:     normal with std sqrt(2 / n_in)                     (He et al., 2015; ReLU family)
-    normal: normal with a std you choose (`scale`)             (the naive baseline)
+    xavier:   uniform on [-a, a], a = sqrt(6 / (n_in + n_out))   (Glorot & Bengio, 2010; tanh, sigmoid)
+    he:       normal with std sqrt(2 / n_in)                     (He et al., 2015; ReLU family)
+    normal:   normal with a std you choose (`scale`)             (the naive baseline)
+    constant: every weight equal to `scale`                      (the symmetry-breaking demo: it fails)
 """
 
 import math
@@ -23,18 +24,36 @@ def normal(n_in, n_out, rng, dtype=np.float64, scale=0.01):
     return rng.normal(0.0, scale, size=(n_in, n_out)).astype(dtype)
 
 
-INITIALISERS = {"xavier": xavier, "he": he, "normal": normal}
+def constant(n_in, n_out, rng, dtype=np.float64, scale=0.0):
+    return np.full((n_in, n_out), scale, dtype=dtype)  # rng unused: nothing is random
 
 
-def initial_weights(name, n_in, n_out, rng, dtype=np.float64, scale=None):
-    """Draw weights with the initialiser called `name`; `scale` is the std of "normal" only."""
+INITIALISERS = {"xavier": xavier, "he": he, "normal": normal, "constant": constant}
+
+
+def initial_weights(name, n_in, n_out, rng, dtype=np.float64, scale=None, gain=1.0):
+    """Draw weights with the initialiser called `name`, times `gain`.
+
+    `scale` is the std of "normal" (default 0.01) and the value of every weight of "constant" (required).
+    """
     if name not in INITIALISERS:
         raise ValueError(f"unknown init {name!r}; known initialisers: {', '.join(INITIALISERS)}")
+    gain = float(gain)
+    if not (math.isfinite(gain) and gain > 0):
+        raise ValueError(f"init_gain must be a positive finite number, got {gain!r}")
     if name == "normal":
         scale = 0.01 if scale is None else float(scale)
         if not (math.isfinite(scale) and scale > 0):
             raise ValueError(f'init="normal" needs a positive finite init_scale, got {scale!r}')
-        return normal(n_in, n_out, rng, dtype, scale)
-    if scale is not None:
-        raise ValueError(f'init_scale sets the std of init="normal" only; init={name!r} fixes its own scale')
-    return INITIALISERS[name](n_in, n_out, rng, dtype)
+        weights = normal(n_in, n_out, rng, dtype, scale)
+    elif name == "constant":
+        if scale is None or not math.isfinite(float(scale)):
+            raise ValueError(f'init="constant" needs a finite init_scale, the value of every weight; got {scale!r}')
+        weights = constant(n_in, n_out, rng, dtype, float(scale))
+    elif scale is not None:
+        raise ValueError(f'init_scale sets init="normal" and init="constant" only; init={name!r} fixes its own scale')
+    else:
+        weights = INITIALISERS[name](n_in, n_out, rng, dtype)
+    if gain != 1.0:
+        weights *= gain
+    return weights

@@ -8,13 +8,17 @@ with the same shape as that argument.
     nl.losses.bce(p, y)                     nl.losses.bce.grad(p, y)       # p: probabilities
     nl.losses.bce_with_logits(z, y)         nl.losses.bce_with_logits.grad(z, y)
     nl.losses.cross_entropy(logits, labels) nl.losses.cross_entropy.grad(logits, labels)
+
+A subclass writes two hooks, `value(prediction, target)` and `derivative(prediction, target)`, for
+checked arrays: the same hook names as the activations'. The training loop checks the targets once
+and then calls the unchecked `value_and_derivative`, which cross-entropy overrides to compute its
+softmax once for both.
 """
 
 import numpy as np
 
 from ._checks import NonFiniteError, as_float_array, require_in_closed_unit_interval, require_same_shape
 from .activations import sigmoid
-from .softmax import logsumexp, softmax
 
 
 class Loss:
@@ -22,15 +26,15 @@ class Loss:
 
     def __call__(self, prediction, target):
         prediction, target = self._check(prediction, target)
-        with np.errstate(over="ignore", invalid="ignore"):
-            value = float(self.value(prediction, target))
-        return self._finite(value, "loss")
+        return self._finite(float(self.value(prediction, target)), "loss")
 
     def grad(self, prediction, target):
         prediction, target = self._check(prediction, target)
-        with np.errstate(over="ignore", invalid="ignore"):
-            gradient = self.gradient(prediction, target)
-        return self._finite(gradient, "gradient")
+        return self._finite(self.derivative(prediction, target), "gradient")
+
+    def value_and_derivative(self, prediction, target):
+        """Unchecked (L, dL/dprediction) for the training loop, which checked its data once."""
+        return self.value(prediction, target), self.derivative(prediction, target)
 
     def _finite(self, result, what):
         # Only a result too large for the float type gets here (e.g. mse of errors near 1e200).
@@ -61,11 +65,15 @@ class MSE(Loss):
 
     name = "mse"
 
+    # The only loss whose finite inputs can overflow (an error of 1e200 squared): the result is
+    # then inf, which Loss turns into a clear error, instead of a warning here.
     def value(self, pred, y):
-        return np.sum((pred - y) ** 2) / len(pred)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.sum((pred - y) ** 2) / len(pred)
 
-    def gradient(self, pred, y):
-        return 2 * (pred - y) / len(pred)
+    def derivative(self, pred, y):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return 2 * (pred - y) / len(pred)
 
 
 class BCE(Loss):
@@ -93,7 +101,7 @@ class BCE(Loss):
         p = self._clipped(p)
         return -np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / len(p)
 
-    def gradient(self, p, y):
+    def derivative(self, p, y):
         p = self._clipped(p)
         return (p - y) / (p * (1 - p)) / len(p)
 
@@ -111,7 +119,7 @@ class BCEWithLogits(Loss):
     def value(self, z, y):
         return np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) / len(z)
 
-    def gradient(self, z, y):
+    def derivative(self, z, y):
         return (sigmoid.value(z) - y) / len(z)
 
 
@@ -153,14 +161,29 @@ class CrossEntropy(Loss):
             )
         return logits, labels
 
-    def value(self, logits, labels):
-        picked = logits[np.arange(len(labels)), labels]
-        return np.sum(logsumexp(logits) - picked) / len(labels)
+    # Value and derivative both start from e^{z - m}, m the row maximum (so no e^{...} exceeds 1):
+    #   ℓ = log Σ_j e^{z_j - m} - (z_label - m),   dℓ/dz = e^{z - m} / Σ_j e^{z_j - m} - onehot = softmax(z) - onehot.
+    @staticmethod
+    def _shifted_exp(logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        return shifted, e, e.sum(axis=1, keepdims=True)
 
-    def gradient(self, logits, labels):
-        grad = softmax.value(logits)
-        grad[np.arange(len(labels)), labels] -= 1
-        return grad / len(labels)
+    def value(self, logits, labels):
+        shifted, _, total = self._shifted_exp(logits)
+        return np.sum(np.log(total[:, 0]) - shifted[np.arange(len(labels)), labels]) / len(labels)
+
+    def derivative(self, logits, labels):
+        return self.value_and_derivative(logits, labels)[1]
+
+    def value_and_derivative(self, logits, labels):
+        n, rows = len(labels), np.arange(len(labels))
+        shifted, e, total = self._shifted_exp(logits)  # computed once for both
+        loss = np.sum(np.log(total[:, 0]) - shifted[rows, labels]) / n
+        e /= total  # now softmax(z)
+        e[rows, labels] -= 1
+        e /= n
+        return loss, e
 
 
 mse = MSE()

@@ -3,49 +3,93 @@
     net = nl.MLP([2, 16, 16, 1], hidden="tanh", output="sigmoid", init="xavier", seed=0)
     out = net.forward(X)        # X has shape (N, 2); out has shape (N, 1)
     gX = net.backward(gout)     # gout = dL/dout; fills every layer's dW and db, returns dL/dX
+
+`MLP.forward` and `MLP.backward` check their input once (type, shape, finiteness); the layers
+inside trust it, so `Dense.forward` and `Dense.backward` do no checks of their own.
 """
 
 import numpy as np
 
 from ._checks import as_float_array
 from .init import initial_weights
+from .layernorm import LayerNorm
 from .registry import get_activation
 
 
 class Dense:
-    """One layer: z = x @ W + b, a = activation(z). W has shape (n_in, n_out), b has shape (n_out,)."""
+    """One layer: z = x @ W + b, a = activation(z). W has shape (n_in, n_out), b has shape (n_out,).
 
-    def __init__(self, W, b, activation):
+    Options (both for hidden layers of an MLP):
+      norm: a LayerNorm; then z = LN(x @ W + b), so `z` is always what the activation sees.
+      residual=True (needs n_in == n_out): the layer outputs x + a, an identity skip connection.
+
+    Backward through the skip. With y = x + f(z), z = x W + b and G = dL/dy, the chain rule follows
+    both paths from x to y:
+
+        dL/dx = G ∂y/∂x = G (I + ∂f(z)/∂x) = G + (f'(z) ⊙ G) Wᵀ.
+
+    The first term is the identity path: G reaches x unchanged, however small f'(z) is. In a deep
+    stack of such layers the gradient at layer 1 is G plus correction terms, not a product of D
+    factors f'(z) W that can shrink to nothing.
+    """
+
+    def __init__(self, W, b, activation, norm=None, residual=False):
         self.W, self.b = W, b
         self.activation = get_activation(activation)
+        self.norm = norm
+        self.residual = bool(residual)
+        if self.residual and W.shape[0] != W.shape[1]:
+            raise ValueError(f"Dense: a residual layer needs as many outputs as inputs, got W of shape {W.shape}")
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)  # updated in place, so optimisers can hold them
-        self.x = self.z = None
+        self.x = self.z = self.a = None
 
     def forward(self, x):
         self.x = x
-        self.z = x @ self.W + self.b
-        return self.activation(self.z)
+        z = x @ self.W
+        z += self.b  # in place: no second (N, n_out) array
+        self.z = z if self.norm is None else self.norm.forward(z, check=False)
+        self.a = self.activation.value(self.z)  # kept: σ', tanh' and softmax's vjp are functions of it
+        return x + self.a if self.residual else self.a
 
     def backward(self, grad_output, input_grad=True):
         # Chain rule: dL/dz = f'(z) ⊙ dL/da (a vjp for softmax); then dL/dW = xᵀ dL/dz, dL/db = Σ_n dL/dz.
-        grad_z = self.activation.vjp(self.z, grad_output)
-        self.dW[...] = self.x.T @ grad_z
-        self.db[...] = grad_z.sum(axis=0)
-        return grad_z @ self.W.T if input_grad else None
+        grad_z = self.activation.backward(self.z, self.a, grad_output)
+        if self.norm is not None:
+            grad_z = self.norm.backward(grad_z, check=False)  # now dL/d(x @ W + b)
+        np.matmul(self.x.T, grad_z, out=self.dW)
+        grad_z.sum(axis=0, out=self.db)
+        if not input_grad:
+            return None
+        grad_x = grad_z @ self.W.T
+        if self.residual:
+            grad_x += grad_output  # the identity path: G passes to x unchanged
+        return grad_x
+
+    def parameters(self):
+        """(parameter, gradient) pairs: (W, dW), (b, db), then the LayerNorm's (γ, dγ), (β, dβ) if any."""
+        pairs = [(self.W, self.dW), (self.b, self.db)]
+        return pairs if self.norm is None else pairs + self.norm.parameters()
 
     @property
     def shape(self):
         return self.W.shape
 
     def __repr__(self):
-        return f"Dense({self.W.shape[0]} -> {self.W.shape[1]}, {self.activation!r})"
+        extras = (", layer_norm" if self.norm is not None else "") + (", residual" if self.residual else "")
+        return f"Dense({self.W.shape[0]} -> {self.W.shape[1]}, {self.activation!r}{extras})"
 
 
 class MLP:
-    """A stack of Dense layers. `hidden` is one activation for every hidden layer or a list, one each."""
+    """A stack of Dense layers. `hidden` is one activation for every hidden layer or a list, one each.
+
+    init: "xavier", "he", "normal" (std init_scale, default 0.01) or "constant" (every weight equal
+    to init_scale). init_gain multiplies every layer's initial weights (init="xavier", init_gain=4
+    is "4x Xavier"). Biases start at 0. residual=True: every hidden layer whose input and output
+    widths match outputs x + f(z). layer_norm=True: every hidden layer computes f(LN(x @ W + b)).
+    """
 
     def __init__(self, sizes, hidden="tanh", output="identity", init="xavier", seed=0, dtype=np.float64,
-                 init_scale=None):
+                 init_scale=None, init_gain=1.0, residual=False, layer_norm=False):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"MLP: sizes must list at least an input and an output width, all >= 1; got {sizes}")
@@ -58,14 +102,16 @@ class MLP:
         rng = np.random.default_rng(seed)
         self.dtype = np.dtype(dtype)
         self.sizes = sizes
-        self.layers = [
-            Dense(
-                initial_weights(init, n_in, n_out, rng, self.dtype, init_scale),
+        self.layers = []
+        for i, (n_in, n_out, act) in enumerate(zip(sizes[:-1], sizes[1:], [*hidden_acts, output])):
+            is_hidden = i < n_hidden
+            self.layers.append(Dense(
+                initial_weights(init, n_in, n_out, rng, self.dtype, init_scale, init_gain),
                 np.zeros(n_out, dtype=self.dtype),
                 act,
-            )
-            for n_in, n_out, act in zip(sizes[:-1], sizes[1:], [*hidden_acts, output])
-        ]
+                norm=LayerNorm(n_out, dtype=self.dtype) if layer_norm and is_hidden else None,
+                residual=bool(residual) and is_hidden and n_in == n_out,
+            ))
         self._forward_done = False
 
     def forward(self, X):
@@ -76,28 +122,42 @@ class MLP:
                 f"MLP.forward: the network takes inputs of width {self.sizes[0]}, so X must have shape "
                 f"(N, {self.sizes[0]}); got shape {X.shape}{hint}"
             )
+        return self._forward(X)
+
+    __call__ = forward
+
+    def _forward(self, X):
+        """The forward pass without checks: X is a finite (N, n_in) array of the network's dtype."""
         for layer in self.layers:
             X = layer.forward(X)
         self._forward_done = True
         return X
 
-    __call__ = forward
+    def backward(self, grad_output, input_grad=True, trace=None):
+        """Backpropagate dL/d(output); fill each layer's dW, db. Returns dL/dX (None if input_grad=False).
 
-    def backward(self, grad_output, input_grad=True):
-        """Backpropagate dL/d(output); fill each layer's dW, db. Returns dL/dX (None if input_grad=False)."""
+        `trace`, a list, receives dL/d(input of each layer), the last layer's first."""
         if not self._forward_done:
             raise RuntimeError("MLP.backward: call forward(X) first; backward reuses what forward stored")
         grad = as_float_array(grad_output, "grad_output", "MLP.backward").astype(self.dtype, copy=False)
-        expected = self.layers[-1].z.shape
+        expected = self.layers[-1].a.shape
         if grad.shape != expected:
             raise ValueError(f"MLP.backward: grad_output must have the output's shape {expected}, got {grad.shape}")
-        for i, layer in reversed(list(enumerate(self.layers))):
-            grad = layer.backward(grad, input_grad=input_grad or i > 0)
+        return self._backward(grad, input_grad or trace is not None, trace)
+
+    def _backward(self, grad, input_grad=True, trace=None):
+        """The backward pass without checks: grad is dL/d(output), of the output's shape and dtype."""
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            grad = self.layers[i].backward(grad, input_grad=input_grad or i > 0)
+            if trace is not None:
+                trace.append(grad)
         return grad
 
     def parameters(self):
-        """(parameter, gradient) pairs, W then b for each layer; both are updated in place."""
-        return [pair for layer in self.layers for pair in ((layer.W, layer.dW), (layer.b, layer.db))]
+        """A list of (parameter, gradient) pairs, layer by layer: (W, dW), (b, db), then LayerNorm's (γ, dγ),
+        (β, dβ) where there is one. Optimisers update the first of each pair in place from the second."""
+        return [pair for layer in self.layers for pair in layer.parameters()]
 
     @property
     def n_parameters(self):

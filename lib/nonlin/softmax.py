@@ -39,8 +39,10 @@ class Softmax(Activation):
 
     def value(self, z):
         # Subtracting the row maximum leaves p unchanged and keeps every e^{...} in (0, 1].
-        e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-        return e / np.sum(e, axis=-1, keepdims=True)
+        e = z - np.max(z, axis=-1, keepdims=True)
+        np.exp(e, out=e)  # in place: e is our own array
+        e /= np.sum(e, axis=-1, keepdims=True)
+        return e
 
     def grad(self, z):
         raise TypeError(
@@ -56,7 +58,10 @@ class Softmax(Activation):
         z = self._check(z)
         grad_output = as_float_array(grad_output, "grad_output", "softmax.vjp")
         require_same_shape(z, grad_output, "z", "grad_output", "softmax.vjp")
-        p = self.value(z)
+        return self.backward(z, self.value(z), grad_output)
+
+    def backward(self, z, p, grad_output):
+        """Unchecked vjp for a network's backward pass, reusing the forward output p = softmax(z)."""
         return p * (grad_output - np.sum(grad_output * p, axis=-1, keepdims=True))
 
     def jacobian(self, z):
