@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 from book_checks import hand_typed_numbers, ledger_problems, load_source_claims, prose_of  # noqa: E402
 
-from nonlin.book import VERDICTS, claim, claim_anchor  # noqa: E402
+from nonlin.book import CLAIMS, VERDICTS, claim, claim_anchor  # noqa: E402
 
 GLUED = {"tour.epochs_median": 68.5, "tour.xor_epochs": 1500.0, "sigmoid.dmax": 0.25, "tour.accuracy": 1.0,
          "tour.ratio": 16.3, "tour.threshold": 0.1}
@@ -62,8 +62,9 @@ def test_the_source_post_claims_file_is_well_formed():
 
 
 def test_claim_validates_and_anchors():
-    record = claim("sigmoid.range", "true", "σ maps every real number into (0, 1)")
-    assert record["verdict"] in VERDICTS and claim_anchor("sigmoid.range") == "claim-sigmoid-range"
+    assert claim("sigmoid.range", "true", "σ maps every real number into (0, 1)") is None
+    record = CLAIMS[-1]
+    assert record["id"] == "sigmoid.range" and record["verdict"] in VERDICTS and claim_anchor("sigmoid.range") == "claim-sigmoid-range"
     with pytest.raises(ValueError, match="verdict must be one of"):
         claim("sigmoid.range", "mostly", "x")
     with pytest.raises(ValueError, match="precise statement"):

@@ -46,7 +46,10 @@ def claim_anchor(claim_id):
 
 
 def claim(claim_id, verdict, statement):
-    """Mark this cell as the check of the source post's claim `claim_id`; show a badge; return it."""
+    """Mark this cell as the check of the source post's claim `claim_id` and show its badge.
+
+    Returns None, so that a cell ending with claim(...) shows the badge only; the record is kept
+    in CLAIMS."""
     if not isinstance(claim_id, str) or not claim_id.strip() or " " in claim_id:
         raise ValueError(f"claim: the id must be a non-empty string without spaces, got {claim_id!r}")
     if verdict not in VERDICTS:
@@ -70,4 +73,3 @@ def claim(claim_id, verdict, statement):
         print(plain)
     else:
         display({"text/html": badge, "text/plain": plain}, raw=True)
-    return record
