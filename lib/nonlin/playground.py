@@ -4,10 +4,13 @@
 
 With a live kernel it returns ipywidgets: drop-downs for data set, activation, depth, width,
 learning rate and optimiser, a Train button, and under it the decision boundary and the per-layer
-gradient norms ‖dW‖ at a few epochs of the run. In the static book (nl.explorer_mode() == "static")
-nothing can be trained on click, so it trains one run per activation on the first data set (first
-depth, width, rate and optimiser of each list) and returns nl.explore's kernel-free player, one
-frame per (activation, snapshot epoch). The first value of every list is the default.
+gradient norms ‖∂L/∂W‖ at a few epochs of the run. The norms are those of the full-data loss
+(one forward and backward pass on every training point, nl.gradient_norms), taken at initialisation
+(epoch 0) and after every snapshot_every-th epoch; they are not the last mini-batch's gradient.
+In the static book (nl.explorer_mode() == "static") nothing can be trained on click, so it trains
+one run per activation on the first data set (first depth, width, rate and optimiser of each list:
+one shared learning rate, not tuned per activation) and returns nl.explore's kernel-free player,
+one frame per (activation, snapshot epoch). The first value of every list is the default.
 """
 
 import copy
@@ -16,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import datasets as _datasets
+from .diagnostics import gradient_norms
 from .explore import explore, explorer_mode
 from .optim import OPTIMISERS
 from .plotting import plot_decision_boundary, plot_layer_norms
@@ -63,40 +67,51 @@ def _check_optimizer(value):
 
 
 def run(dataset, activation, depth, width, lr, optimizer, epochs, snapshot_every, seed=0):
-    """Train one network; return {"snapshots": {epoch: (net copy, per-layer ||dW||)}, "diverged_at", ...}."""
+    """Train one network; return {"snapshots": {epoch: (net copy, per-layer ||dL/dW||)}, "diverged_at", ...}.
+
+    Snapshots are taken at epoch 0 (initialisation), at every snapshot_every-th epoch and at the
+    last; each holds a copy of the network and the norm of every layer's weight gradient of the
+    loss on the whole data set. If training diverges, "diverged_at" is the epoch in which it did
+    (the one after the last completed epoch) and the snapshots stop before it; otherwise it is None.
+    """
     from .network import MLP
 
     X, y, n_out, loss = _data(dataset)
     init = "xavier" if activation in ("sigmoid", "tanh") else "he"
     net = MLP([2, *[width] * depth, n_out], hidden=activation, output="identity", init=init, seed=seed)
-    snapshots = {}
+    snapshots, completed = {}, [0]
 
-    def keep(epoch, net, history):
-        if epoch % snapshot_every == 0 or epoch == epochs:
-            snapshots[epoch] = (copy.deepcopy(net), history.grad_norms[-1])
+    def keep(epoch, net):
+        copied = copy.deepcopy(net)
+        snapshots[epoch] = (copied, [float(v) for v in gradient_norms(copied, X, y, loss).weights])
 
+    def after_epoch(epoch, net, history):
+        completed[0] = epoch
+        if epoch in marks:
+            keep(epoch, net)
+
+    marks = set(snapshot_epochs(epochs, snapshot_every))
+    keep(0, net)
     diverged_at = None
     try:
         train(net, X, y, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=min(32, len(X)),
-              seed=seed, track_grad_norms=True, callback=keep)
+              seed=seed, callback=after_epoch)
     except TrainingDiverged:
-        diverged_at = max(snapshots, default=0) + 1
+        diverged_at = completed[0] + 1
     return {"X": X, "y": y, "snapshots": snapshots, "diverged_at": diverged_at}
 
 
 def _draw(fig, result, epoch, title=""):
     ax_boundary, ax_norms = fig.subplots(1, 2)
-    shown = [e for e in result["snapshots"] if e <= epoch]
-    if not shown:
-        ax_boundary.axis("off")
-        ax_norms.axis("off")
-        ax_boundary.text(0.5, 0.5, f"diverged at epoch {result['diverged_at']}", ha="center", va="center")
-        return
+    shown = [e for e in sorted(result["snapshots"]) if e <= epoch]
     net, _ = result["snapshots"][shown[-1]]
-    plot_decision_boundary(net, result["X"], result["y"], ax=ax_boundary, resolution=60,
-                           title=f"{title}epoch {shown[-1]}")
+    diverged = result["diverged_at"] is not None and epoch >= result["diverged_at"]
+    label = f"diverged in epoch {result['diverged_at']}; last finite: epoch {shown[-1]}" if diverged else \
+        f"epoch {shown[-1]}"
+    plot_decision_boundary(net, result["X"], result["y"], ax=ax_boundary, resolution=60, title=f"{title}{label}")
     plot_layer_norms({f"epoch {e}": result["snapshots"][e][1] for e in shown}, ax=ax_norms,
-                     ylabel="‖dW‖ of the layer", title="gradient norm per layer")
+                     ylabel="‖∂L/∂W‖, full data", title="weight-gradient norm per layer")
+    ax_norms.legend(fontsize=7)
     fig.tight_layout(rect=(0, 0, 1, 0.9))
 
 
@@ -121,8 +136,8 @@ def playground(datasets=("moons", "spirals"), activations=("relu", "tanh", "sigm
 
 
 def snapshot_epochs(epochs, snapshot_every):
-    """The epochs at which a run is shown: every snapshot_every-th, and the last."""
-    return sorted({*range(snapshot_every, epochs + 1, snapshot_every), epochs})
+    """The epochs at which a run is shown: 0 (initialisation), every snapshot_every-th, and the last."""
+    return sorted({0, *range(snapshot_every, epochs + 1, snapshot_every), epochs})
 
 
 def _static(dataset, activations, depth, width, lr, optimizer, epochs, snapshot_every, seed):
@@ -130,7 +145,7 @@ def _static(dataset, activations, depth, width, lr, optimizer, epochs, snapshot_
     marks = snapshot_epochs(epochs, snapshot_every)
 
     def draw(fig, activation, epoch):
-        _draw(fig, results[activation], epoch, title=f"{dataset}, {activation}: ")
+        _draw(fig, results[activation], epoch, title=f"{activation}, {optimizer} lr {lr:g} (shared): ")
 
     return explore(draw, figsize=(7, 3), max_frames=len(activations) * len(marks), activation=activations,
                    epoch=marks)
