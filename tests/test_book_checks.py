@@ -64,7 +64,8 @@ def test_the_source_post_claims_file_is_well_formed():
 def test_claim_validates_and_anchors():
     assert claim("sigmoid.range", "true", "σ maps every real number into (0, 1)") is None
     record = CLAIMS[-1]
-    assert record["id"] == "sigmoid.range" and record["verdict"] in VERDICTS and claim_anchor("sigmoid.range") == "claim-sigmoid-range"
+    assert record["id"] == "sigmoid.range" and record["verdict"] in VERDICTS
+    assert claim_anchor("sigmoid.range") == "claim-sigmoid-range"
     with pytest.raises(ValueError, match="verdict must be one of"):
         claim("sigmoid.range", "mostly", "x")
     with pytest.raises(ValueError, match="precise statement"):
