@@ -8,7 +8,7 @@ SITE   := _build/html
 # The book build sets this too (see _ext/book_build.py); explorers render as static players.
 export NONLIN_EXPLORER := static
 
-.PHONY: book test lint unit notebooks build-check site-test lab bench clean
+.PHONY: book test lint unit notebooks build-check site-test lab binder-check bench clean student workflow-check
 
 $(BIN)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
@@ -18,15 +18,21 @@ $(BIN)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
+# Incremental: pages whose source did not change are not read again, and notebooks whose code did
+# not change take their outputs from the cache in _build, which _ext/book_build.py empties when
+# lib/nonlin, the requirements or Python change. Notebooks run 2 at a time.
 book: $(BIN)/.installed
-	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "The book is built. Open it in a browser:"
 	@echo "    file://$(CURDIR)/$(SITE)/index.html"
 	@echo "or serve it:  $(BIN)/python -m http.server -d $(SITE) 8000   (then http://localhost:8000)"
 
-test: $(BIN)/.installed lint unit notebooks build-check site-test
+# The tests build with a placeholder repository URL unless one is set (the Pages workflow sets the
+# real one), so the browser tests check the Binder and Colab links of every chapter; the links are
+# checked, never fetched. `make book` uses only what you set (no URL: no launch buttons).
+test: export BOOK_REPOSITORY_URL ?= https://github.com/example/activation-book
+test: $(BIN)/.installed lint workflow-check unit notebooks build-check binder-check student site-test
 	@echo "All tests passed."
 
 lint: $(BIN)/.installed
@@ -39,7 +45,8 @@ unit: $(BIN)/.installed
 notebooks: $(BIN)/.installed
 	unset NONLIN_EXPLORER; $(BIN)/pytest --nbval-lax --nbval-current-env -n 2 --dist loadfile -p no:cacheprovider chapters
 
-# A clean, warning-free build that fails on any cell error.
+# A clean, warning-free build from an empty _build (so every chapter runs), failing on any cell
+# error or stderr output. It prints each notebook's execution time at the end.
 build-check: $(BIN)/.installed
 	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -48,12 +55,37 @@ build-check: $(BIN)/.installed
 site-test: $(BIN)/.installed
 	$(BIN)/pytest tests/site -p no:cacheprovider --site $(SITE)
 
-lab: $(BIN)/.installed
-	$(BIN)/python -m pip install --quiet jupyterlab
-	unset NONLIN_EXPLORER; $(BIN)/jupyter lab chapters
+# The student edition: the site without the exercises' solutions (sphinx-exercise's hide_solutions,
+# turned on by _ext/student_edition.py) in _build/student/_build/html. Notebook outputs come from the
+# full build's cache in _build/.jupyter_cache: after `make book` no chapter runs again.
+student: $(BIN)/.installed
+	BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/student
+	@echo "The student edition: file://$(CURDIR)/_build/student/_build/html/index.html"
 
-bench: $(BIN)/.installed
-	$(BIN)/python benchmarks/bench_activations.py
+# The GitHub workflows against GitHub's workflow schema (bundled with check-jsonschema: works offline).
+workflow-check: $(BIN)/.installed
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+# JupyterLab on the reader notebooks, whose prose reads as on the site (numbers, links, folded
+# solutions): the (incremental) book build writes them to $(SITE)/notebooks. Edits there are
+# overwritten by the next build; to change a chapter, edit chapters/ (`$(BIN)/jupyter lab chapters`).
+lab: book
+	$(BIN)/python -m pip install --quiet jupyterlab -c requirements.txt
+	cd $(SITE) && unset NONLIN_EXPLORER && $(CURDIR)/$(BIN)/jupyter lab notebooks/chapters/00_tour.ipynb
+
+# Binder's configuration alone (runtime.txt, requirements.txt, postBuild) runs every chapter: a fresh
+# venv in _build/binder-env, then each chapter executed in it (tools/binder_check.py; no .venv needed).
+binder-check:
+	$(PYTHON) tools/binder_check.py
+
+# PyTorch (the baseline) is installed for the benchmark only: the optional extra `bench`.
+$(BIN)/.bench-installed: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	@touch $@
+
+# nonlin's speed as ratios to PyTorch, to its matrix products and to a copy; fails on a missed target.
+bench: $(BIN)/.bench-installed
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

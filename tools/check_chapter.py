@@ -33,7 +33,7 @@ def main(names):
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     command = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(ROOT), "--config", str(config_path),
-               "--path-output", str(out), "-n", "--keep-going"]
+               "--path-output", str(out), "-n", "--keep-going", "--all"]  # --all: every page's warnings, every time
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     log = result.stdout + result.stderr
     mine = [line for line in log.splitlines()

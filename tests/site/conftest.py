@@ -15,6 +15,19 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--student-site", default="_build/student/_build/html",
+                     help="folder of the student edition (`make student`), for test_student_edition.py")
+
+
+@pytest.fixture(scope="session")
+def student_dir(request):
+    site = Path(request.config.getoption("--student-site")).resolve()
+    if not (site / "index.html").exists():
+        pytest.fail(f"no student edition at {site}: run `make student` first")
+    return site
+
+
 @pytest.fixture(scope="session")
 def site_dir(request):
     site = Path(request.config.getoption("--site")).resolve()

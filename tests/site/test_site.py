@@ -1,15 +1,26 @@
 """The built site in a real browser: every page loads offline, without console errors, with its
-figures, its typeset math and its kernel-free explorers."""
+figures, its typeset math, internal links that resolve and its kernel-free explorers; the chapters'
+Binder and Colab buttons point at the reader notebooks of BOOK_REPOSITORY_URL (and there are none
+without it). Links are read, never followed off the machine. Screenshots go to _build/screenshots/."""
 
+import functools
 import re
+import sys
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "_ext"))
+import launch  # noqa: E402
+
 TOC_FILES = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
 PAGES = ["intro", *TOC_FILES]
+CHAPTERS = [p for p in TOC_FILES if p.startswith("chapters/")]
+ALL_PAGES = [*PAGES, "genindex", "search"]  # every HTML page of the site (test_every_page_is_tested)
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+LAUNCH_HOSTS = ("mybinder.org", "colab.research.google.com")
 
 
 def open_page(browser, url):
@@ -33,7 +44,7 @@ def open_page(browser, url):
     return page, problems
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", ALL_PAGES)
 def test_page_loads_offline_without_errors(browser, base_url, name):
     page, problems = open_page(browser, f"{base_url}/{name}.html")
     try:
@@ -86,3 +97,110 @@ def test_page_weight_stays_well_under_three_megabytes(site_dir, name):
     images = re.findall(r'src="((?:\.\./)*_images/[^"]+)"', html.read_text(encoding="utf-8"))
     total = html.stat().st_size + sum((html.parent / src).resolve().stat().st_size for src in set(images))
     assert total < 2.5e6, f"{name}: {total / 1e6:.2f} MB of HTML and figures; shrink figures or explorer frames"
+
+
+def test_every_page_is_tested(site_dir):
+    skip = ("_static", "_sources", "_images", "notebooks")
+    found = {p.relative_to(site_dir).with_suffix("").as_posix() for p in site_dir.rglob("*.html")
+             if p.relative_to(site_dir).parts[0] not in skip}
+    assert found - {"index"} == set(ALL_PAGES), f"pages the browser tests do not open: {found - set(ALL_PAGES)}"
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_math_is_typeset_on_every_page(browser, base_url, name):
+    page, problems = open_page(browser, f"{base_url}/{name}.html")
+    try:
+        count = page.locator("main .math").count()
+        if count:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('main .math')].every(m => m.querySelector('mjx-container'))",
+                timeout=30000)
+        untypeset = page.evaluate(
+            "() => [...document.querySelectorAll('main .math')].filter(m => !m.querySelector('mjx-container'))"
+            ".map(m => m.textContent.slice(0, 60))")
+        assert not untypeset, f"{name}: math left as TeX: {untypeset[:5]}"
+        errors = page.evaluate("() => [...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
+        assert not errors, f"{name}: MathJax could not typeset: {errors[:5]}"
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+@functools.cache
+def ids_in(path):
+    """The fragment targets of an HTML file: its id= and name= attributes."""
+    return set(re.findall(r'\b(?:id|name)="([^"]+)"', Path(path).read_text(encoding="utf-8")))
+
+
+def links_of(page):
+    """Every link on the page, as the browser resolved it."""
+    return page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_internal_links_resolve(browser, base_url, site_dir, name):
+    page, _ = open_page(browser, f"{base_url}/{name}.html")
+    try:
+        hrefs = links_of(page)
+    finally:
+        page.close()
+    broken = []
+    for href in dict.fromkeys(hrefs):
+        url = urlparse(href)
+        if url.scheme not in ("http", "https") or url.netloc != urlparse(base_url).netloc:
+            continue  # mailto:, javascript:, and links that leave the site (never fetched)
+        target = site_dir / unquote(url.path).lstrip("/")
+        if url.path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{href}: no file {target.relative_to(site_dir)}")
+        elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in ids_in(target):
+            broken.append(f"{href}: no id {unquote(url.fragment)!r} in {target.relative_to(site_dir)}")
+    assert len(hrefs) > 5, f"{name}: the browser found almost no links"
+    assert not broken, f"{name}: {len(broken)} broken internal links:\n" + "\n".join(broken[:20])
+
+
+def launch_links(page):
+    return [h for h in links_of(page) if urlparse(h).hostname in LAUNCH_HOSTS]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_launch_buttons_come_from_the_one_setting(browser, base_url, site_dir, name):
+    """With BOOK_REPOSITORY_URL (as in `make test`), each chapter opens its reader notebook on the
+    published branch in Binder and Colab; without it, no page has a launch button."""
+    repository = launch.repository_url()
+    page, problems = open_page(browser, f"{base_url}/{name}.html")
+    try:
+        found = sorted(launch_links(page))
+        has_menu = page.locator(".dropdown-launch-buttons").count() > 0
+        repo_links = page.evaluate("() => [...document.querySelectorAll('a.btn[href]')].map(a => a.href)")
+    finally:
+        page.close()
+    if repository is None or name not in CHAPTERS:
+        assert not found and not has_menu, (
+            f"{name}: launch buttons {found} on a page that should have none (no repository URL, or not a "
+            "chapter); a site built with BOOK_REPOSITORY_URL is tested with the same value set")
+        return
+    expected = launch.launch_targets(repository, name)
+    assert found == sorted(expected.values()), f"{name}: launch links {found}, expected {expected}"
+    assert (site_dir / "notebooks" / f"{name}.ipynb").is_file(), f"{name}: the buttons open a reader notebook " \
+        "that the build did not write"
+    assert repository in repo_links, f"{name}: no repository button linking to {repository}"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["intro", "chapters/02_sigmoid", "chapters/06_backpropagation",
+                                  "appendices/source_post_checked"])
+def test_screenshots_for_the_record(browser, base_url, name):
+    page, problems = open_page(browser, f"{base_url}/{name}.html")
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        if page.locator("main .math").count():
+            page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=30000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"site-{name.replace('/', '-')}.png"
+        page.screenshot(path=str(path), full_page=False)
+        assert path.stat().st_size > 10_000, f"{name}: an empty screenshot"
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()

@@ -1,0 +1,143 @@
+"""Prove the Binder configuration: a fresh venv built ONLY from it runs every chapter.
+
+    python3.11 tools/binder_check.py            # `make binder-check`
+    python3.11 tools/binder_check.py --env-only # just (re)build the environment (the JupyterLab test uses it)
+
+repo2docker reads runtime.txt (the Python version), installs requirements.txt with pip, then runs
+postBuild with that environment first on PATH. This script does the same in _build/binder-env:
+a new venv from a Python of runtime.txt's version, `pip install -r requirements.txt` (pip's cache
+and configured indexes make it quick), then `./postBuild`. Nothing from .venv or requirements-test.txt
+is used. It then checks that postBuild installed the engine (imported from outside the clone), and
+executes every chapter with nbclient, two at a time, from a copy of chapters/ in a temporary folder,
+so the chapters' `../lib` fallback cannot hide a broken install. NONLIN_EXPLORER is unset, as in a
+Binder session, so the explorers build their live widgets. Any cell error fails the check.
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = ROOT / "_build" / "binder-env"
+STAMP = ENV / "binder-config.sha256"  # the configuration this environment was built from
+CONFIG = ["runtime.txt", "requirements.txt", "postBuild", "pyproject.toml"]
+TIMEOUT = 600  # seconds per chapter
+
+RUNNER = r'''
+import sys, time
+from concurrent.futures import ProcessPoolExecutor
+import nbformat
+from nbclient import NotebookClient
+
+def run(path):
+    notebook = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    try:
+        NotebookClient(notebook, timeout=int(sys.argv[1]), kernel_name="python3",
+                       resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}).execute()
+    except Exception as error:  # CellExecutionError carries the traceback
+        return path, time.perf_counter() - started, str(error)[-3000:]
+    return path, time.perf_counter() - started, None
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(2) as pool:
+        failed = 0
+        for path, seconds, error in pool.map(run, sys.argv[2:]):
+            print(f"  {path.rsplit('/', 1)[-1]:<40} {seconds:6.1f} s  {'FAILED' if error else 'ok'}", flush=True)
+            if error:
+                failed += 1
+                print(error, flush=True)
+    sys.exit(1 if failed else 0)
+'''
+
+
+def runtime_version():
+    text = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip()
+    if not text.startswith("python-"):
+        sys.exit(f"runtime.txt should read python-X.Y (repo2docker's form), not {text!r}")
+    return text.removeprefix("python-")
+
+
+def find_python(version):
+    """A Python of runtime.txt's version: this one if it matches, else pythonX.Y on PATH."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        return sys.executable
+    found = shutil.which(f"python{version}")
+    if found is None:
+        sys.exit(f"runtime.txt asks for Python {version}, which is not on this machine")
+    return found
+
+
+def quiet(command, **kwargs):
+    """Run a step; show its output only when it fails."""
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"binder-check: {' '.join(command)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+
+
+def config_hash():
+    digest = hashlib.sha256()
+    for name in CONFIG:
+        digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def binder_env(fresh=True):
+    """Build _build/binder-env from runtime.txt, requirements.txt and postBuild; return its bin folder.
+
+    fresh=False reuses an environment built from the same configuration (the JupyterLab test)."""
+    bin_dir = ENV / "bin"
+    if not fresh and STAMP.exists() and STAMP.read_text() == config_hash():
+        return bin_dir
+    version = runtime_version()
+    started = time.perf_counter()
+    shutil.rmtree(ENV, ignore_errors=True)
+    subprocess.run([find_python(version), "-m", "venv", str(ENV)], check=True)
+    quiet([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"], cwd=ROOT)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(ENV)}
+    env.pop("PYTHONPATH", None)
+    quiet([str(ROOT / "postBuild")], cwd=ROOT, env=env)
+    probe = subprocess.run([str(bin_dir / "python"), "-c", "import sys, nonlin; print(sys.version.split()[0])"],
+                           cwd=tempfile.gettempdir(), capture_output=True, text=True)
+    if probe.returncode != 0:
+        sys.exit(f"postBuild did not install the engine: `import nonlin` fails outside the clone\n{probe.stderr}")
+    if not probe.stdout.startswith(version + "."):
+        sys.exit(f"the environment runs Python {probe.stdout.strip()}, runtime.txt asks for {version}")
+    STAMP.write_text(config_hash())
+    print(f"binder-check: environment built from runtime.txt, requirements.txt, postBuild in "
+          f"{time.perf_counter() - started:.0f} s ({ENV.relative_to(ROOT)})", flush=True)
+    return bin_dir
+
+
+def run_chapters(bin_dir):
+    env = {k: v for k, v in os.environ.items() if k not in ("NONLIN_EXPLORER", "PYTHONPATH", "MPLBACKEND")}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    env["VIRTUAL_ENV"] = str(ENV)
+    with tempfile.TemporaryDirectory(prefix="binder-chapters-") as tmp:
+        chapters = Path(tmp) / "chapters"
+        shutil.copytree(ROOT / "chapters", chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        paths = sorted(str(p) for p in chapters.glob("*.ipynb"))
+        started = time.perf_counter()
+        print(f"binder-check: executing {len(paths)} chapters in the Binder environment, 2 at a time", flush=True)
+        result = subprocess.run([str(bin_dir / "python"), "-c", RUNNER, str(TIMEOUT), *paths], cwd=tmp, env=env)
+        print(f"binder-check: {time.perf_counter() - started:.0f} s", flush=True)
+    return result.returncode
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--env-only", action="store_true", help="build the environment, run nothing")
+    args = parser.parse_args()
+    bin_dir = binder_env(fresh=True)
+    if not args.env_only:
+        sys.exit(run_chapters(bin_dir))
+
+
+if __name__ == "__main__":
+    main()
