@@ -70,7 +70,7 @@ workflow-check: $(BIN)/.installed
 # solutions): the (incremental) book build writes them to $(SITE)/notebooks. Edits there are
 # overwritten by the next build; to change a chapter, edit chapters/ (`$(BIN)/jupyter lab chapters`).
 lab: book
-	$(BIN)/python -m pip install --quiet jupyterlab -c requirements.txt
+	$(BIN)/python -m pip install --quiet -r tools/jupyterlab-requirements.txt -c requirements.txt
 	cd $(SITE) && unset NONLIN_EXPLORER && $(CURDIR)/$(BIN)/jupyter lab notebooks/chapters/00_tour.ipynb
 
 # Binder's configuration alone (runtime.txt, requirements.txt, postBuild) runs every chapter: a fresh

@@ -16,7 +16,9 @@ _build/html plus Binder's configuration:
 (sphinx-book-theme 1.3.0, header_buttons/launch.py: `<branch>` is `repository.branch` and the
 path is `<path_to_book>/<docname>.ipynb`, so `path_to_book: notebooks` points at the reader
 notebooks.) Without a URL the services are removed from the theme's options, so a page has no
-launch buttons at all rather than broken ones. Thebe stays off (see the README).
+launch buttons at all rather than broken ones. The student edition (BOOK_EDITION=student,
+_ext/student_edition.py) is built the same way, URL or not: the published branch is the full
+edition, whose reader notebooks carry the solutions. Thebe stays off (see the README).
 """
 
 import os
@@ -41,8 +43,10 @@ def _normalise(url):
 
 
 def _configured_url(app):
-    if app is not None:
-        return (getattr(app.config, "html_theme_options", None) or {}).get("repository_url")
+    # the app's theme options (jupyter-book copies repository.url there), else _config.yml itself: the
+    # student edition removes the option from the theme, and its Colab cell still needs the URL
+    if app is not None and (getattr(app.config, "html_theme_options", None) or {}).get("repository_url"):
+        return app.config.html_theme_options["repository_url"]
     import yaml
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")) or {}
@@ -52,10 +56,22 @@ def _configured_url(app):
 def repository_url(app=None):
     """The book's public repository URL (no trailing slash, no .git), or None.
 
-    BOOK_REPOSITORY_URL wins; else `repository.url` of the configuration (the Sphinx app's, or
-    _config.yml's when called without an app).
+    BOOK_REPOSITORY_URL wins; else `repository.url` of the configuration (the Sphinx app's theme
+    options, else _config.yml's).
     """
     return _normalise(os.environ.get(ENV_VAR)) or _normalise(_configured_url(app))
+
+
+def repository_branch(app=None):
+    """The branch the launch buttons open and the Colab cell installs from (`repository.branch`)."""
+    if app is not None:
+        branch = (getattr(app.config, "html_theme_options", None) or {}).get("repository_branch")
+        if branch:
+            return branch
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")) or {}
+    return (config.get("repository") or {}).get("branch") or "gh-pages"
 
 
 def launch_targets(repository, docname, branch="gh-pages", path_to_book="notebooks"):
@@ -75,6 +91,12 @@ def _configure_launch_buttons(app, config):
     options = dict(config.html_theme_options or {})
     buttons = dict(options.get("launch_buttons") or {})
     url = repository_url(app)
+    from student_edition import edition  # _ext is on the path, as for every local extension
+
+    if url is not None and edition() == "student":
+        # The buttons would open the published branch: the full edition, solutions included.
+        logger.info("launch: student edition: no launch or repository buttons (they lead to the full edition)")
+        url = None
     if url is None:
         # No repository, no buttons: the theme would otherwise build links from nothing.
         for service in SERVICES:

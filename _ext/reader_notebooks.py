@@ -18,8 +18,19 @@ and puts the same notebook in _build/html/_sources/, which the site's download b
   folded into <details>, admonitions become blockquotes with a bold title; math stays $/$$;
 - code cells are kept with their outputs cleared, and the first one (the setup cell) installs
   the engine when it runs on Colab, from the book's repository URL (BOOK_REPOSITORY_URL, else
-  `repository.url` in _config.yml; see `repository_url`). Without a URL the cell says how to
-  install it instead.
+  `repository.url` in _config.yml; see `repository_url`) at the published branch
+  (`repository.branch`, gh-pages), the branch the launch buttons open: the Pages workflow puts the
+  engine's package there beside the site it was built with, so the notebook and the engine come
+  from one commit. Without a URL the cell says how to install it instead.
+
+Links to other chapters are relative (`03_tanh.ipynb`): JupyterLab and Binder open them beside the
+notebook, and so does Colab for a notebook it opened from GitHub (the launch button; Colab
+resolves sibling links there, googlecolab/colabtools#3877). A single notebook downloaded or
+uploaded on its own has no siblings; the reader note at the top says to move between chapters on
+the website then.
+
+The student edition (hide_solutions) leaves the solutions out, says so in the reader note, and
+links nothing to the public website, which is the full edition.
 
 A glue key the text uses but the build did not compute is a warning, so `-W` builds fail on it.
 The conversion itself (`reader_notebook`) needs no Sphinx: tests/test_reader_notebooks.py runs it
@@ -77,6 +88,7 @@ class Context:
     equations: dict = field(default_factory=dict)         # label -> (docname, number)
     exercise_numbers: dict = field(default_factory=dict)  # exercise label -> "2.1"
     repository_url: str | None = None
+    repository_branch: str | None = "gh-pages"            # the Colab cell installs the engine from it
     site_url: str | None = None
     hide_solutions: bool = False                          # the student edition leaves solutions out
     problems: list = field(default_factory=list)          # sentences; the extension logs them as warnings
@@ -404,7 +416,12 @@ def convert_markdown(source, ctx):
 
 # --- the notebook --------------------------------------------------------------------------------
 
-def colab_setup_lines(repository):
+def install_target(repository, branch):
+    """What `pip install` gets on Colab: the repository at the branch the launch buttons open."""
+    return "git+" + repository.rstrip("/") + (f"@{branch}" if branch else "")
+
+
+def colab_setup_lines(repository, branch="gh-pages"):
     """The lines that open the setup cell: on Colab only, install the engine if it is missing."""
     head = [
         "import importlib.util",
@@ -412,9 +429,9 @@ def colab_setup_lines(repository):
         'if "google.colab" in sys.modules and importlib.util.find_spec("nonlin") is None:',
     ]
     if repository:
-        url = "git+" + repository.rstrip("/")
+        url = install_target(repository, branch)
         return head + [
-            "    # On Colab, install the book's engine, nonlin, from the book's repository first.",
+            "    # On Colab, install the book's engine, nonlin, from the branch the book is published on.",
             "    import subprocess",
             f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "{url}"], check=True)',
         ]
@@ -429,9 +446,12 @@ def colab_setup_lines(repository):
 
 def reader_note(ctx):
     book = f"[the book's website]({ctx.site_url}/{ctx.docname}.html)" if ctx.site_url else "the book's website"
+    solutions = ("This is the student edition: the exercises' solutions are left out." if ctx.hide_solutions
+                 else "Solutions are folded: click *Solution* to open one.")
     return (f"> *This is the reader's copy of a chapter of {book}.* The numbers in the text were computed when "
-            "the book was built; running the cells (Run ▸ Run All Cells) computes them again. Solutions are "
-            "folded: click *Solution* to open one.")
+            f"the book was built; running the cells (Run ▸ Run All Cells) computes them again. {solutions} "
+            "Links to other chapters open their notebooks beside this one; in a notebook downloaded on its "
+            "own, move between chapters on the website.")
 
 
 def reader_notebook(notebook, ctx):
@@ -444,7 +464,8 @@ def reader_notebook(notebook, ctx):
         elif cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             if not setup_done:
-                cell.source = "\n".join(colab_setup_lines(ctx.repository_url)) + "\n\n" + cell.source
+                cell.source = ("\n".join(colab_setup_lines(ctx.repository_url, ctx.repository_branch))
+                               + "\n\n" + cell.source)
                 setup_done = True
         cells.append(cell)
         if index == 0 and cell.cell_type == "markdown":
@@ -492,12 +513,13 @@ def _first_heading(path):
     return match.group(1).strip() if match else path.stem
 
 
-def book_context(root, docname, glue, repository=None, site_url=None):
+def book_context(root, docname, glue, repository=None, site_url=None, hide_solutions=False):
     """A Context read from the source files (no Sphinx): titles, terms, labels, citations."""
     import yaml
     from sphinx.util.nodes import _make_id
 
     root = Path(root)
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
     toc_data = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     toc, chapter_numbers = [toc_data["root"]], {}
     for part in toc_data.get("parts", []):
@@ -531,8 +553,9 @@ def book_context(root, docname, glue, repository=None, site_url=None):
                     exercise_numbers[label] = f"{prefix}{count}"
     return Context(docname=docname, glue=glue, titles=titles, notebooks=notebooks,
                    citations=load_citations([root / "references.bib"]), terms=terms, labels=labels,
-                   exercise_numbers=exercise_numbers,
-                   repository_url=repository, site_url=site_url or site_url_from(repository))
+                   exercise_numbers=exercise_numbers, hide_solutions=hide_solutions, repository_url=repository,
+                   repository_branch=(config.get("repository") or {}).get("branch") or "gh-pages",
+                   site_url=None if hide_solutions else site_url or site_url_from(repository))
 
 
 def _sphinx_context(app, docname, glue, shared):
@@ -564,12 +587,16 @@ def _write_reader_notebooks(app, exception):
     for name, (doc, anchor) in std.anonlabels.items():
         labels.setdefault(name, (doc, anchor, ""))
     repository = repository_url(app)
+    from launch import repository_branch
+
+    hide_solutions = bool(getattr(app.config, "hide_solutions", False))
     shared = dict(
         other_glue=glue, titles={d: t.astext() for d, t in env.titles.items()}, notebooks=notebooks,
         citations=load_citations([Path(app.srcdir, f) for f in app.config.bibtex_bibfiles]),
         terms=dict(std._terms), labels=labels, equations=dict(env.get_domain("math").equations),
-        repository_url=repository, site_url=site_url_from(repository, app.config.html_baseurl),
-        hide_solutions=bool(getattr(app.config, "hide_solutions", False)),
+        repository_url=repository, repository_branch=repository_branch(app), hide_solutions=hide_solutions,
+        # the student edition links nothing to the public website: that is the full edition
+        site_url=None if hide_solutions else site_url_from(repository, app.config.html_baseurl),
     )
     for docname in sorted(notebooks):
         ctx = _sphinx_context(app, docname, glue[docname], shared)

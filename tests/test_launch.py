@@ -6,7 +6,6 @@ tree that the gh-pages branch gets, and a workflow that builds as CI does.
 """
 
 import os
-import stat
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,7 +31,11 @@ def sphinx_config(repository_url=""):
     return SimpleNamespace(html_theme_options=options)
 
 
-def configured(monkeypatch, env=None, repository_url=""):
+def configured(monkeypatch, env=None, repository_url="", edition=None):
+    if edition is None:
+        monkeypatch.delenv("BOOK_EDITION", raising=False)
+    else:
+        monkeypatch.setenv("BOOK_EDITION", edition)
     if env is None:
         monkeypatch.delenv(launch.ENV_VAR, raising=False)
     else:
@@ -87,13 +90,19 @@ def test_a_gitlab_url_gets_binder_only_and_a_malformed_url_is_an_error(monkeypat
             configured(monkeypatch, bad)
 
 
-def test_the_theme_builds_exactly_the_links_the_site_tests_expect(monkeypatch):
-    """sphinx-book-theme's own add_launch_buttons, fed the options _ext/launch.py produces."""
+def test_the_student_edition_has_no_launch_services_even_with_a_url(monkeypatch):
+    """They would open the published branch, the full edition with its solutions."""
+    options = configured(monkeypatch, URL, edition="student")
+    assert not any(options["launch_buttons"].get(s) for s in launch.SERVICES), options["launch_buttons"]
+    assert "repository_url" not in options and options["use_repository_button"] is False
+    assert launch.repository_url() == URL, "the URL itself stays known (the Colab cell installs the engine from it)"
+
+
+def theme_buttons(options, docname):
+    """The header buttons sphinx-book-theme's own code makes for a notebook page with these options."""
     from sphinx_book_theme.header_buttons import update_context_with_repository_info
     from sphinx_book_theme.header_buttons.launch import add_launch_buttons
 
-    options = configured(monkeypatch, URL)
-    docname = "chapters/02_sigmoid"
     config = SimpleNamespace(html_theme_options=options, html_context={}, html_theme="sphinx_book_theme")
     env = SimpleNamespace(metadata={docname: {"kernelspec": {"name": "python3"}}},
                           doc2path=lambda d: str(ROOT / f"{d}.ipynb"), config=config)
@@ -102,7 +111,18 @@ def test_the_theme_builds_exactly_the_links_the_site_tests_expect(monkeypatch):
     context = {"pagename": docname, "header_buttons": [], "sourcename": f"{docname}.ipynb",
                "page_source_suffix": ".ipynb", **app.config.html_context}
     add_launch_buttons(app, docname, "page.html", context, None)
-    (group,) = context["header_buttons"]
+    return context["header_buttons"]
+
+
+@pytest.mark.parametrize("env, edition", [(None, None), ("", None), (URL, "student")])
+def test_the_theme_renders_no_launch_button_without_a_url_or_in_the_student_edition(monkeypatch, env, edition):
+    assert theme_buttons(configured(monkeypatch, env, edition=edition), "chapters/02_sigmoid") == []
+
+
+def test_the_theme_builds_exactly_the_links_the_site_tests_expect(monkeypatch):
+    """sphinx-book-theme's own add_launch_buttons, fed the options _ext/launch.py produces."""
+    docname = "chapters/02_sigmoid"
+    (group,) = theme_buttons(configured(monkeypatch, URL), docname)
     links = {b["text"]: b["url"] for b in group["buttons"]}
     assert links == {"Binder": launch.launch_targets(URL, docname)["binder"],
                      "Colab": launch.launch_targets(URL, docname)["colab"]}
@@ -129,7 +149,8 @@ def test_the_published_tree_has_the_site_the_reader_notebooks_and_binders_files(
     tree = pages_tree.assemble(site, tmp_path / "gh-pages")
     for name in ["index.html", ".nojekyll", *pages_tree.BINDER_FILES, "lib/nonlin/__init__.py"]:
         assert (tree / name).exists(), f"the gh-pages branch needs {name}"
-    assert (tree / "postBuild").stat().st_mode & stat.S_IXUSR, "postBuild must stay executable"
+    # (upload-artifact drops file modes on the way to the deploy job, so on gh-pages postBuild may
+    # lose its executable bit; repo2docker runs `chmod +x postBuild` itself before running it.)
     assert not list(tree.rglob("__pycache__"))
     (site / "notebooks" / "chapters" / "02_sigmoid.ipynb").unlink()
     with pytest.raises(SystemExit, match="02_sigmoid"):
@@ -147,4 +168,39 @@ def test_the_pages_workflow_builds_as_ci_does_and_publishes_the_branch_the_butto
     publish = [s for s in deploy["steps"] if "actions-gh-pages" in s.get("uses", "")]
     assert publish and publish[0]["with"]["publish_branch"] == CONFIG["repository"]["branch"]
     assert deploy["permissions"] == {"contents": "write"} and workflow["permissions"] == {"contents": "read"}
+    # `make binder-check` runs ./postBuild from the clone as repo2docker would: it must be executable
     assert os.access(ROOT / "postBuild", os.X_OK)
+
+
+def test_the_published_tree_is_the_package_the_colab_cell_installs(tmp_path):
+    """`pip install git+<repository>@gh-pages` builds the engine from the published tree: build a
+    wheel from it (offline, no dependencies) and find the engine in it."""
+    import subprocess
+    import zipfile
+
+    site = tmp_path / "html"
+    (site / "notebooks" / "chapters").mkdir(parents=True)
+    (site / "index.html").write_text("<html></html>")
+    for chapter in (ROOT / "chapters").glob("*.ipynb"):
+        (site / "notebooks" / "chapters" / chapter.name).write_text("{}")
+    tree = pages_tree.assemble(site, tmp_path / "gh-pages")
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                             "--no-index", "-w", str(tmp_path / "dist"), str(tree)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (wheel,) = (tmp_path / "dist").glob("nonlin-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "nonlin/__init__.py" in names and "nonlin/exercises.py" in names
+    assert not any(n.startswith(("notebooks/", "chapters/", "_static/")) for n in names), "only the engine"
+
+
+def test_binder_check_uses_runtime_txts_python_or_says_which_it_uses(monkeypatch, capsys):
+    import binder_check
+
+    assert binder_check.runtime_version() == "3.11"
+    current = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert binder_check.find_python.__wrapped__(current) == (sys.executable, current)
+    monkeypatch.setattr(binder_check.shutil, "which", lambda name: "/opt/python9.1/bin/python9.1")
+    assert binder_check.find_python.__wrapped__("9.1") == ("/opt/python9.1/bin/python9.1", "9.1")
+    monkeypatch.setattr(binder_check.shutil, "which", lambda name: None)
+    assert binder_check.find_python.__wrapped__("9.1") == (sys.executable, current), "a note, not a failure"
+    assert "runtime.txt asks for Python 9.1" in capsys.readouterr().out

@@ -3,11 +3,11 @@ number in place, links between chapters, folded solutions, and a first code cell
 engine on Colab from the one configured repository URL.
 
 The converter (_ext/reader_notebooks.py) runs here on the committed chapters with fake glue data,
-so these tests need no build; the notebooks an actual build wrote are checked too when present."""
+so these tests need no build. The notebooks an actual build wrote, through the Sphinx path, are
+checked after the build by tests/site/test_built_reader_notebooks.py (which never skips)."""
 
 import dataclasses
 import functools
-import json
 import re
 import sys
 from pathlib import Path
@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import reader_notebooks as rn  # noqa: E402
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb"))
-BUILT = ROOT / "_build" / "html" / rn.READER_DIR / "chapters"
 URL = "https://github.com/example-owner/example-book"
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}(`+)(.+?)\1")
 # Raw MyST that must not survive: roles, directive fences and options, label lines.
@@ -73,14 +72,14 @@ def fake_glue(notebook):
 
 
 @functools.cache
-def book(repository):
-    return rn.book_context(ROOT, "", {}, repository)
+def book(repository, hide_solutions=False):
+    return rn.book_context(ROOT, "", {}, repository, hide_solutions=hide_solutions)
 
 
-def convert(name, glue=None, repository=URL):
+def convert(name, glue=None, repository=URL, hide_solutions=False):
     notebook = source(name)
-    ctx = dataclasses.replace(book(repository), docname=f"chapters/{name}", problems=[], used_keys=[],
-                              glue=fake_glue(notebook) if glue is None else glue)
+    ctx = dataclasses.replace(book(repository, hide_solutions), docname=f"chapters/{name}", problems=[],
+                              used_keys=[], glue=fake_glue(notebook) if glue is None else glue)
     return notebook, rn.reader_notebook(notebook, ctx), ctx
 
 
@@ -123,13 +122,20 @@ def test_exercises_links_and_code(name):
     assert all(c.outputs == [] and c.execution_count is None for c in code_out)
 
 
-def test_colab_cell_installs_from_the_configured_url(monkeypatch):
+def test_colab_cell_installs_from_the_published_branch_of_the_configured_url(monkeypatch):
+    """Not the default branch's HEAD: the branch the buttons open, which carries the engine that
+    the notebook was built with (tools/pages_tree.py)."""
     monkeypatch.setenv("BOOK_REPOSITORY_URL", URL + "/")
     configured = rn.repository_url(None)
     assert configured == URL, "BOOK_REPOSITORY_URL is the one setting, without its trailing slash"
-    _, reader, _ = convert("02_sigmoid", repository=configured)
+    branch = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["branch"]
+    launch = pytest.importorskip("launch")
+    assert branch == launch.repository_branch() == "gh-pages"
+    assert launch.launch_targets(URL, "chapters/02_sigmoid")["colab"].split("/blob/")[1].startswith(branch + "/")
+    _, reader, ctx = convert("02_sigmoid", repository=configured)
+    assert ctx.repository_branch == branch
     first = next(c for c in reader.cells if c.cell_type == "code")
-    assert re.findall(r'"git\+([^"]+)"', first.source) == [URL]
+    assert re.findall(r'"git\+([^"]+)"', first.source) == [f"{URL}@{branch}"]
     guard = 'if "google.colab" in sys.modules and importlib.util.find_spec("nonlin") is None:'
     assert first.source.splitlines()[2] == guard, "the install runs on Colab only, and only without the engine"
 
@@ -141,7 +147,7 @@ def test_colab_cell_installs_from_the_configured_url(monkeypatch):
     assert calls == []
     monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
     exec(prelude, {})  # on Colab, with the engine missing: one pip install from the repository
-    assert calls == [[sys.executable, "-m", "pip", "install", "--quiet", f"git+{URL}"]]
+    assert calls == [[sys.executable, "-m", "pip", "install", "--quiet", f"git+{URL}@gh-pages"]]
 
 
 def test_without_a_url_the_colab_cell_explains(monkeypatch):
@@ -172,34 +178,15 @@ def test_the_extension_is_registered():
     assert config["sphinx"]["local_extensions"].get("reader_notebooks") == "_ext"
 
 
-def built_reader_notebooks():
-    if not BUILT.is_dir():
-        return []
-    return [pytest.param(name, id=f"built-{name}") for name in CHAPTERS if (BUILT / f"{name}.ipynb").exists()]
-
-
-@pytest.mark.parametrize("name", built_reader_notebooks() or [pytest.param(None, id="no-build")])
-def test_the_notebooks_a_build_wrote(name):
-    if name is None:
-        pytest.skip("no built reader notebooks (_build/html/notebooks); `make book` writes them")
-    reader = nbformat.read(BUILT / f"{name}.ipynb", as_version=4)
-    chapter = ROOT / "chapters" / f"{name}.ipynb"
-    glue_file = ROOT / "_build" / "jupyter_execute" / "chapters" / f"{name}.glue.json"
-    code_in = [c.source for c in source(name).cells if c.cell_type == "code"]
-    stale = (not glue_file.exists() or glue_file.stat().st_mtime < chapter.stat().st_mtime
-             or (BUILT / f"{name}.ipynb").stat().st_mtime < chapter.stat().st_mtime
-             or [c.source for c in reader.cells if c.cell_type == "code"][1:] != code_in[1:])
-    glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
-    if stale or any(key not in glue for key, _ in glued_keys(source(name))):
-        # (a build whose glue lacks a key the text uses warns, so `make build-check` fails on it)
-        pytest.skip(f"{name}: the build is older than the chapter; `make book` refreshes it")
-    for cell in reader.cells:
-        if cell.cell_type == "markdown":
-            for pattern in RAW:
-                match = pattern.search(prose(cell.source))
-                assert match is None, f"{name}: raw MyST {match.group(0)!r} in a built reader notebook"
-            assert "⟨not computed" not in cell.source
-    text = "\n".join(c.source for c in reader.cells if c.cell_type == "markdown")
-    for key, fmt in glued_keys(source(name)):
-        value = rn._escape(rn._format_plain_text(glue[key]["data"]["text/plain"], fmt or "s"))
-        assert value in text, f"{name}: the built notebook should read {value!r} for {key}"
+def test_the_reader_note_and_links_follow_the_edition():
+    _, full, ctx = convert("02_sigmoid")
+    note = next(c.source for c in full.cells if c.id == "reader-note")
+    assert "Solutions are folded" in note and ctx.site_url in note
+    _, student, ctx = convert("02_sigmoid", hide_solutions=True)
+    note = next(c.source for c in student.cells if c.id == "reader-note")
+    assert "student edition" in note and "Solutions are folded" not in note
+    text = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+    assert "<details>" not in text and ctx.site_url is None
+    assert rn.site_url_from(URL) not in text, "the student edition links nothing to the public (full) site"
+    first = next(c for c in student.cells if c.cell_type == "code")
+    assert re.findall(r'"git\+([^"]+)"', first.source) == [f"{URL}@gh-pages"], "the engine is no solution"

@@ -6,7 +6,9 @@ GitHub Pages serves the branch as the website. Binder and Colab open the reader 
 same branch (the launch buttons say `gh-pages` and `notebooks/`; see _ext/launch.py), so next to the
 site it needs what repo2docker reads and what postBuild installs: runtime.txt, requirements.txt,
 postBuild, and the engine's package (pyproject.toml, README.md, which pyproject.toml names, and
-lib/). `.nojekyll` stops Pages' Jekyll from dropping the site's `_static/` and `_images/` folders.
+lib/). The same package is what a reader notebook's first cell installs on Colab
+(`pip install git+<repository>@gh-pages`), so notebook and engine come from one commit.
+`.nojekyll` stops Pages' Jekyll from dropping the site's `_static/` and `_images/` folders.
 The reader notebooks must be there: a tree without them is refused.
 """
 
@@ -31,7 +33,9 @@ def assemble(site, target, root=ROOT):
         shutil.rmtree(target)
     shutil.copytree(site, target)
     for name in BINDER_FILES:
-        shutil.copy2(root / name, target / name)  # copy2 keeps postBuild executable
+        # copy2 keeps postBuild's mode here; upload-artifact drops modes on the way to the deploy job,
+        # which does not matter: repo2docker runs `chmod +x postBuild` before running it
+        shutil.copy2(root / name, target / name)
     shutil.copytree(root / ENGINE, target / ENGINE,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
     (target / ".nojekyll").touch()

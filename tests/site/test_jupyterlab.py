@@ -2,8 +2,10 @@
 
 The environment is tools/binder_check.py's: a venv built only from runtime.txt, requirements.txt and
 postBuild (reused when that configuration has not changed), plus JupyterLab, which repo2docker
-provides on Binder itself (requirements.txt does not pin it; `pip install jupyterlab -c
-requirements.txt` adds it without moving a single pin). `jupyter lab` serves a copy of the built
+provides on Binder itself (requirements.txt does not pin it). The version is pinned in
+tools/jupyterlab-requirements.txt, close to repo2docker's, so a new release cannot break the
+selectors below; `pip install -r tools/jupyterlab-requirements.txt -c requirements.txt` adds it
+without moving a single pin. `jupyter lab` serves a copy of the built
 reader notebook for chapter 2 on 127.0.0.1 without a token; the test runs all its cells and checks
 what a reader sees: no raw role or directive text in the rendered Markdown, every glued number in
 place, math typeset by MathJax, solutions folded, the live explorer as widgets, no error output.
@@ -35,12 +37,27 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 RAW = re.compile(r"\{(glue|doc|cite|ref|term|numref|eq)[\w:]*\}|```\{|:::\{|^:(label|class):|^\([^()\s]+\)=$", re.M)
 
 
+LAB_REQUIREMENTS = ROOT / "tools" / "jupyterlab-requirements.txt"
+
+
+def pinned_jupyterlab():
+    (pin,) = [line.split("==")[1].strip() for line in LAB_REQUIREMENTS.read_text().splitlines()
+              if line.startswith("jupyterlab==")]
+    return pin
+
+
 @pytest.fixture(scope="module")
 def lab_bin():
     bin_dir = binder_check.binder_env(fresh=False)
-    if not (bin_dir / "jupyter-lab").exists():
-        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "jupyterlab",
-                        "-c", str(ROOT / "requirements.txt")], check=True, capture_output=True)
+    version = subprocess.run([str(bin_dir / "python"), "-c", "import importlib.metadata as m; "
+                              "print(m.version('jupyterlab'))"], capture_output=True, text=True).stdout.strip()
+    if version != pinned_jupyterlab():
+        result = subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet",
+                                 "-r", str(LAB_REQUIREMENTS), "-c", str(ROOT / "requirements.txt")],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(f"installing {LAB_REQUIREMENTS.name} into {bin_dir.parent} failed (pip needs PyPI):\n"
+                        f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return bin_dir
 
 
