@@ -1,8 +1,9 @@
 """One training step of nonlin against the same step in PyTorch, on identical weights and data.
 
-A step is what the inner loop of `nl.train` does for one batch: forward pass, softmax
-cross-entropy (its value and its gradient), backward pass without the gradient for the input,
-and a plain SGD update. Like nl.train, it checks the data once, outside the timed step. The
+A step is exactly what the inner loop of `nl.train` runs for one batch: `nl.train_step(...,
+check=False)`, i.e. forward pass, softmax cross-entropy (its value and its gradient), backward pass
+without the gradient for the input, and a plain SGD update. Like nl.train, it checks the data once,
+outside the timed step (`check_same_step` runs the checked step once and compares it with PyTorch). The
 PyTorch step is the idiomatic one: nn.Linear layers, F.cross_entropy, loss.backward() (the input
 needs no gradient, so none is computed) and torch.optim.SGD.
 
@@ -75,18 +76,9 @@ def make_torch_twin(net):
     return model, torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
 
 
-def nonlin_backprop(net, X, labels):
-    """Forward, loss and backward as the body of nl.train's loop does them (data checked once, before
-    the loop, so the unchecked passes); fills every layer's dW, db and returns the loss."""
-    value, grad = nl.losses.cross_entropy.value_and_derivative(net._forward(X), labels)
-    net._backward(grad, input_grad=False)
-    return value
-
-
-def nonlin_step(net, optimizer, X, labels):
-    value = nonlin_backprop(net, X, labels)
-    optimizer.step()
-    return value
+def nonlin_step(net, optimizer, X, labels, check=False):
+    """One step exactly as nl.train runs it (its data checked once, before the loop); returns the loss."""
+    return nl.train_step(net, nl.losses.cross_entropy, optimizer, X, labels, check=check)
 
 
 def torch_backprop(model, optimizer, X, labels):
@@ -121,12 +113,13 @@ def matmul_floor(net, X):
 
 
 def check_same_step(shape, dtype):
-    """One step on identical weights: nonlin and PyTorch agree on the loss and every gradient."""
+    """One step on identical weights: nonlin and PyTorch agree on the loss, every gradient and every
+    updated parameter. nonlin's step is the checked train_step, so the data are validated too."""
     X, labels = make_data(shape, dtype)
     net, optimizer = make_nonlin(shape, dtype)
     model, torch_optimizer = make_torch_twin(net)
-    ours = nonlin_backprop(net, X, labels)
-    theirs = torch_backprop(model, torch_optimizer, torch.from_numpy(X), torch.from_numpy(labels))
+    ours = nonlin_step(net, optimizer, X, labels, check=True)
+    theirs = torch_step(model, torch_optimizer, torch.from_numpy(X), torch.from_numpy(labels))
     # float32 carries ~7 digits and the deep net sums 21 layers of products: compare each gradient
     # to its own largest entry (atol), as well as entry by entry (rtol).
     rtol, atol = (1e-4, 1e-5) if dtype == np.float32 else (1e-9, 1e-12)
@@ -134,7 +127,9 @@ def check_same_step(shape, dtype):
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
     for i, (layer, linear) in enumerate(zip(net.layers, linears)):
         for name, ours_g, theirs_g in (("dW", layer.dW, linear.weight.grad.numpy().T),
-                                       ("db", layer.db, linear.bias.grad.numpy())):
+                                       ("db", layer.db, linear.bias.grad.numpy()),
+                                       ("W after the update", layer.W, linear.weight.detach().numpy().T),
+                                       ("b after the update", layer.b, linear.bias.detach().numpy())):
             np.testing.assert_allclose(ours_g, theirs_g, rtol=rtol, atol=atol * float(np.abs(theirs_g).max()),
                                        err_msg=f"{shape.name} {dtype.__name__}: layer {i} {name}")
 

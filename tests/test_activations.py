@@ -178,3 +178,31 @@ def test_non_finite_input_raises_the_engine_error_type():
     with pytest.raises(nl.NonFiniteError):
         nl.relu(np.array([np.inf]))
     assert issubclass(nl.NonFiniteError, ValueError), "callers catching ValueError still see it"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_keeps_full_relative_precision_in_both_tails(dtype):
+    # Reference: 1 / (1 + e^{-x}) in exact rational arithmetic on e^{-x} rounded to 30 digits.
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 40
+    x = np.array([-700, -100, -40, -20, -5, -1e-3, 0, 1e-3, 5, 20, 40, 100, 700], dtype=dtype)
+    exact = np.array([float(1 / (1 + (-Decimal(float(v))).exp())) for v in x])
+    tiny = np.finfo(dtype).tiny
+    representable = exact >= tiny  # σ(-700) and σ(-100) underflow in float32: 0 is then correct
+    got = nl.sigmoid(x).astype(np.float64)
+    np.testing.assert_allclose(got[representable], exact[representable], rtol=2 * np.finfo(dtype).eps, atol=0)
+    assert np.all(got[~representable] <= tiny)
+    sigma_40 = nl.sigmoid(np.array(-40.0, dtype))
+    assert sigma_40 == pytest.approx(4.248354255291589e-18, rel=float(2 * np.finfo(dtype).eps))
+
+
+def test_sigmoid_backward_reuses_the_forward_value_and_errs_as_its_comment_says():
+    # y(1 - y) inherits y's rounding error near 1: relative error about ε/(2σ'), as the source says.
+    x = np.array([20.0, 30.0])
+    y = nl.sigmoid(x)
+    from_y = nl.sigmoid.backward(x, y, np.ones(2))
+    exact = nl.sigmoid.grad(x)
+    rel = np.abs(from_y - exact) / exact
+    assert np.all(rel <= np.finfo(np.float64).eps / (2 * exact) * 1.5)
+    assert rel[1] > 1e-4, "at x = 30 the reuse really does lose digits; the comment must not claim otherwise"

@@ -1,6 +1,7 @@
 """Gradient clipping, schedules, Adam without bias correction, the richer History, the gradient
 checker's defaults, digits and the train/test split."""
 
+import importlib
 import math
 
 import numpy as np
@@ -165,3 +166,152 @@ def test_digits_without_scikit_learn_says_what_to_install(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_sklearn)
     with pytest.raises(ImportError, match="pip install scikit-learn"):
         nl.datasets.digits()
+
+
+@pytest.mark.filterwarnings("error")  # every NumPy RuntimeWarning fails the test
+@pytest.mark.parametrize("loss, sizes, lr, track", [
+    ("bce_with_logits", [2] + [64] * 8 + [1], 100.0, False),  # the outputs overflow after a step: accuracy's pass
+    ("mse", [2, 64, 64, 1], 5.0, True),  # huge weights overflow in the activation-recording pass
+])
+def test_a_diverging_run_stops_with_training_diverged_and_no_warnings(loss, sizes, lr, track):
+    X, y = nl.datasets.xor()
+    net = nl.MLP(sizes, hidden="relu", output="identity", init="he", seed=0, dtype=np.float32)
+    with pytest.raises(nl.TrainingDiverged, match=r"diverged at epoch \d+: .*smaller learning rate"):
+        nl.train(net, 100 * X, y, loss=loss, lr=lr, epochs=100, track_activations=track)
+
+
+def _batch(seed=0, n=32):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 4)), rng.integers(0, 3, size=n)
+
+
+def test_train_step_is_forward_loss_backward_update():
+    X, labels = _batch()
+    net, twin = (nl.MLP([4, 8, 3], hidden="tanh", seed=1) for _ in range(2))
+    value = nl.train_step(net, "cross_entropy", nl.SGD(net.parameters(), lr=0.1), X, labels)
+    expected = nl.losses.cross_entropy(twin.forward(X), labels)
+    twin.backward(nl.losses.cross_entropy.grad(twin.forward(X), labels))
+    for (p, g), (p_net, _) in zip(twin.parameters(), net.parameters()):
+        np.testing.assert_allclose(p_net, p - 0.1 * g, rtol=1e-14, atol=1e-15)
+    assert value == pytest.approx(expected, rel=1e-14)
+
+
+def test_train_runs_train_step_once_per_batch_without_checks(monkeypatch):
+    train_module = importlib.import_module("nonlin.train")  # the module; nl.train is the function
+    calls = []
+    real = train_module.train_step
+    monkeypatch.setattr(train_module, "train_step", lambda *a, **k: calls.append(k["check"]) or real(*a, **k))
+    X, labels = _batch(n=40)
+    nl.train(nl.MLP([4, 8, 3], seed=0), X, labels, loss="cross_entropy", epochs=3, batch_size=16)
+    assert calls == [False] * 9, "3 epochs of 3 batches (16 + 16 + 8), all unchecked: the data were checked once"
+
+
+@pytest.mark.parametrize("bad_X, bad_y, error, words", [
+    (np.ones((32, 5)), None, ValueError, "train_step: the network takes inputs of width 4"),
+    (np.full((32, 4), np.nan), None, nl.NonFiniteError, "train_step: X must be finite"),
+    (None, np.full(32, 3), ValueError, r"labels must lie in \[0, 2\]"),
+    (None, np.zeros((32, 3)), ValueError, "one-hot"),
+])
+def test_train_step_checks_its_batch(bad_X, bad_y, error, words):
+    X, labels = _batch()
+    net = nl.MLP([4, 8, 3], seed=0)
+    before = [p.copy() for p, _ in net.parameters()]
+    with pytest.raises(error, match=words):
+        nl.train_step(net, "cross_entropy", nl.SGD(net.parameters()), X if bad_X is None else bad_X,
+                      labels if bad_y is None else bad_y)
+    assert all(np.array_equal(p, b) for (p, _), b in zip(net.parameters(), before)), "no step on a bad batch"
+
+
+def test_train_step_divergence_leaves_the_parameters_unchanged():
+    X, labels = _batch()
+    net = nl.MLP([4, 8, 3], hidden="relu", output="identity", seed=0)
+    net.layers[-1].W *= 1e305  # finite weights whose logits overflow
+    before = [p.copy() for p, _ in net.parameters()]
+    with pytest.raises(nl.TrainingDiverged, match="training diverged: .*(NaN or inf|loss became)"):
+        with np.errstate(over="raise", invalid="raise", divide="raise"):  # and none escapes the step
+            nl.train_step(net, "cross_entropy", nl.SGD(net.parameters()), 1e3 * X, labels)
+    assert all(np.array_equal(p, b) for (p, _), b in zip(net.parameters(), before))
+
+
+def test_train_step_clips_and_returns_the_norm_before_clipping():
+    X, labels = _batch()
+    net, twin = (nl.MLP([4, 8, 3], seed=2) for _ in range(2))
+    nl.train_step(twin, "cross_entropy", nl.SGD(twin.parameters(), lr=1.0), X, labels)  # computes twin's gradient
+    norm_before = math.sqrt(sum(float(np.sum(g * g)) for _, g in twin.parameters()))
+    value, norm = nl.train_step(net, "cross_entropy", nl.SGD(net.parameters(), lr=1.0), X, labels,
+                                clip_norm=norm_before / 10, return_grad_norm=True)
+    assert norm == pytest.approx(norm_before, rel=1e-12)
+    clipped = math.sqrt(sum(float(np.sum(g * g)) for _, g in net.parameters()))
+    assert clipped == pytest.approx(norm_before / 10, rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgd_large_arrays_take_the_blas_path_and_match_numpy(dtype):
+    rng = np.random.default_rng(0)
+    w, g = rng.normal(size=(64, 64)).astype(dtype), rng.normal(size=(64, 64)).astype(dtype)
+    expected = w - dtype(0.01) * g
+    view = w  # updated in place: optimisers hold the arrays themselves
+    nl.SGD([(w, g)], lr=0.01).step()
+    assert view is w
+    np.testing.assert_allclose(w, expected, rtol=2 * np.finfo(dtype).eps, atol=2 * np.finfo(dtype).eps)
+    strided = np.zeros((64, 128), dtype)[:, ::2]  # not contiguous: the NumPy path, same result
+    nl.SGD([(strided, g)], lr=0.01).step()
+    np.testing.assert_allclose(strided, -dtype(0.01) * g, rtol=2 * np.finfo(dtype).eps)
+
+
+@pytest.mark.parametrize("shape", [(64, 2), (256, 10), (3, 1), (7, 32), (7, 40), (50, 100)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_row_max_is_numpys_max(shape, dtype):
+    from nonlin.losses import _row_max
+    z = (50 * np.random.default_rng(0).normal(size=shape)).astype(dtype)
+    z[0, 0] = -0.0
+    assert np.array_equal(_row_max(z), z.max(axis=1, keepdims=True))
+    assert np.array_equal(_row_max(z[:, ::-1]), z[:, ::-1].max(axis=1, keepdims=True)), "a non-contiguous view"
+
+
+def _reference_step(net, X, labels, lr):
+    """The training step as the engine computed it before it was tuned for speed, written out: every
+    number of the tuned step (loss, z, a, dW, db, the updated parameters) must equal it bit for bit."""
+    out = net._forward(X)
+    n, rows = len(labels), np.arange(len(labels))
+    shifted = out - out.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=1, keepdims=True)
+    value = np.sum(np.log(total[:, 0]) - shifted[rows, labels]) / n
+    e /= total
+    e[rows, labels] -= 1
+    e /= n
+    net._backward(e, input_grad=False)
+    nl.SGD(net.parameters(), lr=lr).step()
+    return float(value)
+
+
+@pytest.mark.parametrize("sizes, hidden", [([2, 16, 16, 2], "tanh"), ([30, 24, 12, 10], "relu"),
+                                           ([8, 8, 8, 8, 5], "sigmoid")])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_train_step_equals_the_reference_step_bit_for_bit(sizes, hidden, dtype):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(48, sizes[0])).astype(dtype)
+    labels = rng.integers(0, sizes[-1], size=48)
+    net, twin = (nl.MLP(sizes, hidden=hidden, init="he", seed=4, dtype=dtype) for _ in range(2))
+    optimizer = nl.SGD(net.parameters(), lr=0.05)
+    for _ in range(3):  # later steps start from updated weights
+        expected = _reference_step(twin, X, labels, lr=0.05)
+        assert nl.train_step(net, "cross_entropy", optimizer, X, labels, check=False) == expected
+        for layer, ref in zip(net.layers, twin.layers):
+            for name in ("x", "z", "a", "dW", "db", "W", "b"):
+                assert np.array_equal(getattr(layer, name), getattr(ref, name)), f"{name} changed"
+
+
+def test_train_step_check_false_leaves_the_floating_point_state_to_its_caller():
+    X, labels = _batch()
+    net = nl.MLP([4, 8, 3], hidden="relu", seed=0)
+    optimizer = nl.SGD(net.parameters(), lr=0.1)
+    with np.errstate(over="raise"):
+        state = np.geterr()
+        nl.train_step(net, "cross_entropy", optimizer, X, labels, check=False)
+        assert np.geterr() == state
+        net.layers[-1].W *= 1e305  # now the logits overflow: with check=False the caller's "raise" applies
+        with pytest.raises(FloatingPointError, match="overflow") as raised:
+            nl.train_step(net, "cross_entropy", optimizer, 1e3 * X, labels, check=False)
+        assert not isinstance(raised.value, nl.TrainingDiverged), "NumPy's error, not the step's own check"

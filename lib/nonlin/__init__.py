@@ -10,7 +10,7 @@ Each module is short enough to read beside the chapter that explains it:
     init.py         xavier, he, normal, constant initialisers
     optim.py        SGD with momentum, Adam, gradient clipping
     schedules.py    learning-rate schedules: cosine, step
-    train.py        the training loop and its History
+    train.py        the training loop, one training step (train_step) and its History
     gradcheck.py    finite-difference gradient checks
     diagnostics.py  gradient norms per layer, dead, zero and saturated units
     datasets.py     XOR, two moons, spirals, 1-D regression, digits, train/test split
@@ -63,7 +63,7 @@ from .plotting import (
 from .registry import ACTIVATIONS, get_activation
 from .softmax import Softmax, log_softmax, logsumexp, softmax
 from .timing import time_call
-from .train import History, TrainingDiverged, accuracy, train
+from .train import History, TrainingDiverged, accuracy, train, train_step
 
 __version__ = "0.1.0"
 
@@ -78,5 +78,5 @@ __all__ = [
     "plot_descent_path", "plot_error_vs_size", "plot_fit", "plot_function_and_derivative", "plot_layer_norms",
     "plot_loss_curves", "playground",
     "relative_error", "relu", "schedules", "sigmoid", "silu", "softmax", "softplus", "tanh", "time_call", "train",
-    "use_book_style", "xavier",
+    "train_step", "use_book_style", "xavier",
 ]

@@ -47,7 +47,7 @@ class Loss:
 
     def _check(self, prediction, target):
         prediction = as_float_array(prediction, "prediction", self.name)
-        target = as_float_array(target, "target", self.name).astype(prediction.dtype)
+        target = as_float_array(target, "target", self.name).astype(prediction.dtype, copy=False)
         hint = ""
         if prediction.ndim == 2 and target.shape == prediction.shape[:1]:
             hint = "Reshape the targets with y.reshape(-1, 1) so they do not broadcast."
@@ -165,13 +165,13 @@ class CrossEntropy(Loss):
     #   ℓ = log Σ_j e^{z_j - m} - (z_label - m),   dℓ/dz = e^{z - m} / Σ_j e^{z_j - m} - onehot = softmax(z) - onehot.
     @staticmethod
     def _shifted_exp(logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
+        shifted = logits - _row_max(logits)
         e = np.exp(shifted)
         return shifted, e, e.sum(axis=1, keepdims=True)
 
     def value(self, logits, labels):
         shifted, _, total = self._shifted_exp(logits)
-        return np.sum(np.log(total[:, 0]) - shifted[np.arange(len(labels)), labels]) / len(labels)
+        return (np.log(total[:, 0]) - shifted[np.arange(len(labels)), labels]).sum() / len(labels)
 
     def derivative(self, logits, labels):
         return self.value_and_derivative(logits, labels)[1]
@@ -179,11 +179,24 @@ class CrossEntropy(Loss):
     def value_and_derivative(self, logits, labels):
         n, rows = len(labels), np.arange(len(labels))
         shifted, e, total = self._shifted_exp(logits)  # computed once for both
-        loss = np.sum(np.log(total[:, 0]) - shifted[rows, labels]) / n
+        loss = (np.log(total[:, 0]) - shifted[rows, labels]).sum() / n
         e /= total  # now softmax(z)
         e[rows, labels] -= 1
         e /= n
         return loss, e
+
+
+def _row_max(z):
+    """z.max(axis=1, keepdims=True) for a 2-D z: the same numbers, faster for a few classes.
+
+    NumPy reduces each row of K entries in its own short inner loop; for K = 10 classes that costs
+    several times the arithmetic. A transposed copy turns the row maxima into K - 1 elementwise
+    maxima over long contiguous rows. A maximum is exact, so the order of comparisons cannot change
+    the result. For K above 32 the rows are long enough and NumPy's reduction is the faster one.
+    """
+    if z.shape[1] > 32:
+        return z.max(axis=1, keepdims=True)
+    return np.ascontiguousarray(z.T).max(axis=0).reshape(-1, 1)
 
 
 mse = MSE()

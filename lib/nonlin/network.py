@@ -115,14 +115,18 @@ class MLP:
         self._forward_done = False
 
     def forward(self, X):
-        X = as_float_array(X, "X", "MLP.forward").astype(self.dtype, copy=False)
+        return self._forward(self._check_input(X, "MLP.forward"))
+
+    def _check_input(self, X, where):
+        """X as a finite (N, n_in) array of the network's dtype, or a clear error naming `where`."""
+        X = as_float_array(X, "X", where).astype(self.dtype, copy=False)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             hint = " (for 1-D data use X.reshape(-1, 1))" if X.ndim == 1 and self.sizes[0] == 1 else ""
             raise ValueError(
-                f"MLP.forward: the network takes inputs of width {self.sizes[0]}, so X must have shape "
+                f"{where}: the network takes inputs of width {self.sizes[0]}, so X must have shape "
                 f"(N, {self.sizes[0]}); got shape {X.shape}{hint}"
             )
-        return self._forward(X)
+        return X
 
     __call__ = forward
 

@@ -8,6 +8,7 @@
 import math
 
 import numpy as np
+from scipy.linalg.blas import daxpy, saxpy
 
 
 def _check_rate(lr, where):
@@ -18,7 +19,13 @@ def _check_rate(lr, where):
 
 
 class SGD:
-    """v ← μ v + g;  θ ← θ - lr · v   (plain gradient descent when momentum μ = 0)."""
+    """v ← μ v + g;  θ ← θ - lr · v   (plain gradient descent when momentum μ = 0).
+
+    The update θ ← θ - lr · v runs as BLAS axpy (y ← a x + y) for large arrays: one pass over θ and v,
+    in place, where `θ -= lr * v` would first write lr · v to a temporary as large as θ. axpy may
+    round a·x + y once (a fused multiply-add) instead of twice: the result can differ from NumPy's
+    in the last bit.
+    """
 
     def __init__(self, parameters, lr=0.1, momentum=0.0):
         self.parameters = list(parameters)
@@ -27,16 +34,41 @@ class SGD:
             raise ValueError(f"SGD: momentum must lie in [0, 1), got {momentum!r}")
         self.momentum = float(momentum)
         self.velocity = [np.zeros_like(p) for p, _ in self.parameters]
+        # Decided once, not in every step: which parameters take the BLAS path (None: NumPy's).
+        self._axpy = [_axpy_for(p, v) for (p, _), v in zip(self.parameters, self.velocity)]
 
     def step(self):
+        lr = self.lr
         if not self.momentum:  # v = g: skip the velocity and its two extra passes over memory
-            for param, grad in self.parameters:
-                param -= self.lr * grad
+            for (param, grad), axpy in zip(self.parameters, self._axpy):
+                _subtract_scaled(param, lr, grad, axpy)
             return
-        for (param, grad), v in zip(self.parameters, self.velocity):
+        for (param, grad), v, axpy in zip(self.parameters, self.velocity, self._axpy):
             v *= self.momentum
             v += grad
-            param -= self.lr * v
+            _subtract_scaled(param, lr, v, axpy)
+
+
+_AXPY = {np.dtype(np.float32): saxpy, np.dtype(np.float64): daxpy}
+
+
+def _axpy_for(param, like):
+    """BLAS axpy for a large, writeable, contiguous float32/float64 parameter; None otherwise.
+
+    Below ~1000 entries the temporary of `param -= lr * step` costs nothing and NumPy's call is the
+    cheaper one. `like` stands for the step (the gradient, or the velocity of its shape and dtype)."""
+    axpy = _AXPY.get(param.dtype)
+    if axpy is None or param.size < 1024 or not (param.flags.c_contiguous and param.flags.writeable):
+        return None
+    return axpy if like.dtype == param.dtype else None
+
+
+def _subtract_scaled(param, lr, step, axpy):
+    """param -= lr * step, in place; with `axpy` (y ← a x + y) in one pass and no temporary."""
+    if axpy is not None and step.flags.c_contiguous:
+        axpy(step.reshape(-1), param.reshape(-1), a=-lr)  # a contiguous y is updated in place
+    else:
+        param -= lr * step
 
 
 class Adam:

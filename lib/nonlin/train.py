@@ -3,10 +3,16 @@
     history = nl.train(net, X, y, loss="bce", optimizer="sgd", lr=0.5, epochs=500, seed=0)
     history.loss[-1], history.accuracy[-1], history.epochs_to(0.05)
 
-The data are checked once, before the first step; the steps then run the network's unchecked
-forward and backward passes. If a step's loss is NaN or inf, or a parameter is after an epoch,
-training stops with TrainingDiverged, naming the epoch and suggesting a smaller learning rate,
-instead of carrying garbage forward.
+Every step of `train` is one call of `train_step`, which a reader (or a benchmark) can also call
+on its own:
+
+    value = nl.train_step(net, "cross_entropy", optimizer, X_batch, labels_batch)
+
+`train` checks the data once, before the first step, and then runs `train_step(..., check=False)`
+on batches of the checked arrays. If a step's loss is NaN or inf, or a parameter is after an
+epoch, or the network's outputs overflow, training stops with TrainingDiverged, naming the epoch
+and suggesting a smaller learning rate, instead of carrying garbage forward. Overflow inside a
+diverging run raises no NumPy warnings: TrainingDiverged is the one report.
 """
 
 import math
@@ -20,7 +26,13 @@ from .optim import OPTIMISERS, clip_grad_norm, global_grad_norm
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss or the parameters stopped being finite during training."""
+    """The loss, the gradient, the parameters or the outputs stopped being finite during training.
+
+    `reason` says which, e.g. "the loss became inf"."""
+
+    def __init__(self, message, reason=None):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 @dataclass
@@ -51,11 +63,68 @@ class History:
 
 def accuracy(net, X, y, loss):
     """Fraction classified correctly: argmax for cross-entropy, the 0.5 (or logit 0) cut for BCE."""
-    out = net.forward(X)
+    return _accuracy(net.forward(X), y, get_loss(loss))
+
+
+def _accuracy(out, y, loss):
     if loss.name == "cross_entropy":
         return float(np.mean(out.argmax(axis=1) == np.asarray(y)))
     cut = 0.0 if loss.name == "bce_with_logits" else 0.5
     return float(np.mean((out > cut) == (np.asarray(y) > 0.5)))
+
+
+# Overflow in a diverging run is caught by the finiteness checks, not reported as NumPy warnings.
+_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+
+
+def train_step(net, loss, optimizer, X, y, clip_norm=None, check=True, return_grad_norm=False):
+    """One step of gradient descent on the batch (X, y); returns the batch's loss before the update.
+
+        value = nl.train_step(net, "cross_entropy", optimizer, X, labels)
+
+    The step, exactly as `nl.train` runs it: the forward pass; the loss and its gradient
+    dL/d(output), in one call (cross-entropy computes its softmax once for both); the backward pass,
+    which fills every layer's dW and db and skips the gradient for X (nothing needs it); with
+    `clip_norm`, the gradient rescaled to global norm at most clip_norm; then optimizer.step().
+
+    check=True validates X against the network's input and y against the loss, with the errors of
+    MLP.forward and of the loss, and silences NumPy's overflow warnings during the step (the
+    finiteness checks report divergence instead). `train` validates its data once, silences the
+    warnings once around all of its steps, and calls check=False, which does neither: it trusts that
+    X is a finite (N, n_in) array of the network's dtype and y is what the loss's check returns for
+    it (float targets of the output's shape, or integer labels).
+
+    Raises TrainingDiverged, before any parameter changes, if the loss or the gradient norm is NaN
+    or inf. return_grad_norm=True returns (loss, ‖g‖), ‖g‖ the global gradient norm before clipping.
+    """
+    loss = get_loss(loss)
+    if not check:  # the hot path of nl.train, which holds the np.errstate guard around its steps
+        return _step(net, loss, optimizer, X, y, clip_norm, return_grad_norm, check=False)
+    X = net._check_input(X, "train_step")
+    with np.errstate(**_QUIET):
+        return _step(net, loss, optimizer, X, y, clip_norm, return_grad_norm, check=True)
+
+
+def _step(net, loss, optimizer, X, y, clip_norm, return_grad_norm, check):
+    """The body of train_step; with check=True, y is checked against the forward pass's output."""
+    out = net._forward(X)
+    if check:
+        if not np.isfinite(out).all():
+            raise _diverged(None, "the network's outputs overflowed to NaN or inf", optimizer)
+        _, y = loss._check(out, y)
+    value, grad = loss.value_and_derivative(out, y)
+    if not math.isfinite(value):
+        raise _diverged(None, f"the loss became {value}", optimizer)
+    net._backward(grad, input_grad=False)
+    norm = None
+    if clip_norm is not None or return_grad_norm:
+        norm = global_grad_norm(net.parameters())
+        if not math.isfinite(norm):
+            raise _diverged(None, f"the gradient norm became {norm}", optimizer)
+        if clip_norm is not None:
+            clip_grad_norm(net.parameters(), clip_norm)
+    optimizer.step()
+    return (float(value), norm) if return_grad_norm else float(value)
 
 
 def _make_optimizer(optimizer, net, lr, momentum):
@@ -76,13 +145,14 @@ def _make_optimizer(optimizer, net, lr, momentum):
 
 
 def _diverged(epoch, what, optimizer):
+    when = "" if epoch is None else f" at epoch {epoch}"
     return TrainingDiverged(
-        f"training diverged at epoch {epoch}: {what} (learning rate {optimizer.lr:g}). Try a smaller learning rate."
+        f"training diverged{when}: {what} (learning rate {optimizer.lr:g}). Try a smaller learning rate.", what
     )
 
 
 def _record_activations(net, probe, history):
-    net.forward(probe)
+    net._forward(probe)  # the probe rows of X, checked with it
     hidden = [layer.a for layer in net.layers[:-1]]
     history.activation_mean.append([float(a.mean()) for a in hidden])
     history.activation_std.append([float(a.std()) for a in hidden])
@@ -139,39 +209,38 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
         history.lr.append(optimizer.lr)
         order = None if batch == n else rng.permutation(n)
         epoch_losses = []
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is caught below
+        with np.errstate(**_QUIET):  # once for the epoch's steps, which run check=False (no guard of their own)
             for start in range(0, n, batch):
                 Xb, yb = X, y
                 if order is not None:
                     rows = order[start:start + batch]
                     Xb, yb = X[rows], y[rows]
-                value, grad = loss.value_and_derivative(net._forward(Xb), yb)
-                if not math.isfinite(value):
-                    raise _diverged(epoch, f"the loss became {value}", optimizer)
-                epoch_losses.append(float(value))
-                net._backward(grad, input_grad=False)
                 last_step = start + batch >= n
-                if last_step or clip_norm is not None:
-                    norm = global_grad_norm(parameters)
-                    if not math.isfinite(norm):
-                        raise _diverged(epoch, f"the gradient norm became {norm}", optimizer)
-                    if last_step:
-                        history.total_grad_norm.append(norm)
-                    if clip_norm is not None:
-                        clip_grad_norm(parameters, clip_norm)
-                optimizer.step()
+                try:
+                    result = train_step(net, loss, optimizer, Xb, yb, clip_norm=clip_norm, check=False,
+                                        return_grad_norm=last_step)
+                except TrainingDiverged as error:
+                    raise _diverged(epoch, error.reason, optimizer) from None
+                if last_step:
+                    result, norm = result
+                    history.total_grad_norm.append(norm)
+                epoch_losses.append(result)
         # A parameter can turn inf in the epoch's last step, or stay inf behind a ReLU that is off
         # everywhere without the loss ever noticing: check them all once per epoch.
         if not all(np.isfinite(p).all() for p, _ in parameters):
             raise _diverged(epoch, "a parameter became NaN or inf", optimizer)
         history.step_loss.extend(epoch_losses)
         history.loss.append(float(np.mean(epoch_losses)))
-        if classification:
-            history.accuracy.append(accuracy(net, X, y, loss))
-        if track_grad_norms:
-            history.grad_norms.append([float(np.linalg.norm(layer.dW)) for layer in net.layers])
-        if track_activations:
-            _record_activations(net, probe, history)
+        with np.errstate(**_QUIET):  # finite but huge weights can overflow here too
+            if classification:
+                out = net._forward(X)
+                if not np.isfinite(out).all():
+                    raise _diverged(epoch, "the network's outputs overflowed to NaN or inf", optimizer)
+                history.accuracy.append(_accuracy(out, y, loss))
+            if track_grad_norms:
+                history.grad_norms.append([float(np.linalg.norm(layer.dW)) for layer in net.layers])
+            if track_activations:
+                _record_activations(net, probe, history)
         if callback is not None:
             callback(epoch, net, history)
         if stop_at_loss is not None and history.loss[-1] <= stop_at_loss:
