@@ -140,12 +140,18 @@ class _Mapping(SimpleNamespace):
         return getattr(self, name)
 
 
-def test_the_published_tree_has_the_site_the_reader_notebooks_and_binders_files(tmp_path):
+def fake_site(tmp_path):
+    """A built site reduced to what pages_tree needs: an index and one reader notebook per chapter."""
     site = tmp_path / "html"
     (site / "notebooks" / "chapters").mkdir(parents=True)
     (site / "index.html").write_text("<html></html>")
     for chapter in (ROOT / "chapters").glob("*.ipynb"):
         (site / "notebooks" / "chapters" / chapter.name).write_text("{}")
+    return site
+
+
+def test_the_published_tree_has_the_site_the_reader_notebooks_and_binders_files(tmp_path):
+    site = fake_site(tmp_path)
     tree = pages_tree.assemble(site, tmp_path / "gh-pages")
     for name in ["index.html", ".nojekyll", *pages_tree.BINDER_FILES, "lib/nonlin/__init__.py"]:
         assert (tree / name).exists(), f"the gh-pages branch needs {name}"
@@ -178,11 +184,7 @@ def test_the_published_tree_is_the_package_the_colab_cell_installs(tmp_path):
     import subprocess
     import zipfile
 
-    site = tmp_path / "html"
-    (site / "notebooks" / "chapters").mkdir(parents=True)
-    (site / "index.html").write_text("<html></html>")
-    for chapter in (ROOT / "chapters").glob("*.ipynb"):
-        (site / "notebooks" / "chapters" / chapter.name).write_text("{}")
+    site = fake_site(tmp_path)
     tree = pages_tree.assemble(site, tmp_path / "gh-pages")
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                              "--no-index", "-w", str(tmp_path / "dist"), str(tree)], capture_output=True, text=True)
