@@ -8,7 +8,7 @@ SITE   := _build/html
 # The book build sets this too (see _ext/book_build.py); explorers render as static players.
 export NONLIN_EXPLORER := static
 
-.PHONY: book test lint unit notebooks build-check site-test lab binder-check bench clean student workflow-check
+.PHONY: book test lint unit notebooks robust build-check site-test lab binder-check bench clean student workflow-check
 
 $(BIN)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
@@ -32,7 +32,7 @@ book: $(BIN)/.installed
 # real one), so the browser tests check the Binder and Colab links of every chapter; the links are
 # checked, never fetched. `make book` uses only what you set (no URL: no launch buttons).
 test: export BOOK_REPOSITORY_URL ?= https://github.com/example/activation-book
-test: $(BIN)/.installed lint workflow-check unit notebooks build-check binder-check student site-test
+test: $(BIN)/.installed lint workflow-check unit robust build-check binder-check student site-test
 	@echo "All tests passed."
 
 lint: $(BIN)/.installed
@@ -44,6 +44,13 @@ unit: $(BIN)/.installed
 # Execute every chapter in a fresh kernel whose working directory is the chapter's folder.
 notebooks: $(BIN)/.installed
 	unset NONLIN_EXPLORER; $(BIN)/pytest --nbval-lax --nbval-current-env -n 2 --dist loadfile -p no:cacheprovider chapters
+
+# The last-bits gate: every chapter under each variant of tools/robust.py (three NONLIN_PERTURB seeds
+# that nudge every random draw by 1e-12, and one BLAS thread); every assert must hold in each. It
+# replaces `notebooks` in `make test` (the clean build below runs the unperturbed book).
+# Add a variant of your own: make robust ROBUST_ARGS="--add NONLIN_PERTURB=12345"
+robust: $(BIN)/.installed
+	$(BIN)/python tools/robust.py $(ROBUST_ARGS)
 
 # A clean, warning-free build from an empty _build (so every chapter runs), failing on any cell
 # error or stderr output. It prints each notebook's execution time at the end.

@@ -1,7 +1,7 @@
 """Local Sphinx extension for this book's build.
 
 1. Explorers render statically: the kernels myst-nb starts inherit this process's environment,
-   so `nonlin.explore` sees NONLIN_EXPLORER=static and draws a kernel-free player.
+   so `nonlin.book.explore` sees NONLIN_EXPLORER=static and draws a kernel-free player.
 2. The site works offline: MathJax is served from the book's own _static folder, copied from the
    `sphinx-mathjax-offline` package installed from PyPI, instead of being loaded from a CDN.
    Thebe (live code through a remote Binder kernel) is off, so its scripts, which sphinx-thebe

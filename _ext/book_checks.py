@@ -1,11 +1,12 @@
 """Two guards that keep the book's prose tied to its code, run by every build.
 
 1. The claims ledger. `appendices/source_post_claims.yml` lists the source post's claims. A chapter
-   proves one in a check cell that ends with `nonlin.book.claim(id, verdict, statement)`, which
+   proves one in a check cell that ends with `nonlin.book.claim(id, verdict, statement, evidence=)`, which
    shows a badge carrying the record as JSON. While reading each page, this extension collects the
    badges; the `{source-post-ledger}` directive becomes a table built from them, with a link to
    each badge. A listed claim that no cell checks, a badge with an unknown id, or a claim checked
-   twice is a warning, so the `-W` build fails.
+   twice is a warning, and so is a claim marked `comparison: true` whose verdict was typed rather
+   than computed by the comparison protocol (nonlin.book.compare), so the `-W` build fails.
 2. Hand-typed numbers. After a notebook runs, myst-nb writes its glued values next to it
    (`<doc>.glue.json`). A number typed into the Markdown prose that equals a glued value (at the
    precision it is typed with) should have been glued: it is a warning too. Mathematics, code and
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 CLAIMS_FILE = "appendices/source_post_claims.yml"
 BADGE = re.compile(r"data-nonlin-claim='([^']*)'")
-VERDICT_ORDER = ("true", "true but loose", "depends", "false")
+VERDICT_ORDER = ("true", "true but loose", "depends", "not shown here", "false")
 
 
 # --- 1. the claims ledger ------------------------------------------------------------------------
@@ -109,6 +110,9 @@ def ledger_problems(source_claims, by_id):
                             f"that proves it with claim({claim_id!r}, verdict=..., statement=...)")
         elif by_id[claim_id][0][0] != chapter:
             problems.append(f"claim {claim_id!r} is listed for {chapter} but checked in {by_id[claim_id][0][0]}")
+        elif claim.get("comparison") and not by_id[claim_id][0][1].get("computed"):
+            problems.append(f"{chapter}: claim {claim_id!r} is a comparison; its verdict must come from the "
+                            "protocol: claim(..., evidence=nl.compare(...)) without a typed verdict")
     return problems
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import nonlin as nl
-from nonlin.exercises import CHECKS, check
+from nonlin.book.exercises import CHECKS, check
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import nonlin as nl
-from nonlin.playground import playground, snapshot_epochs
+from nonlin.book.playground import playground, snapshot_epochs
 
-pg = importlib.import_module("nonlin.playground")  # the module; nl.playground is the function
+pg = importlib.import_module("nonlin.book.playground")  # the module; nl.playground is the function
 
 SMALL = dict(datasets=["moons"], depths=[2], widths=[4], lrs=[0.03], optimizers=["adam"], epochs=4,
              snapshot_every=2)

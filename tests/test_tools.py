@@ -72,7 +72,7 @@ def test_explorer_static_mode_gives_an_offline_player(monkeypatch):
 
 
 def test_explorer_static_frames():
-    from nonlin.explore import _frames
+    from nonlin.book.explore import _frames
 
     grid = {"a": [1, 2, 3], "b": [10, 20]}
     assert len(_frames(grid, {"a": 1, "b": 10}, max_frames=40)) == 6

@@ -51,7 +51,7 @@ def test_history_helpers_and_early_stop():
     X, y = nl.datasets.xor()
     net = nl.MLP([2, 8, 1], hidden="tanh", output="sigmoid", seed=0)
     history = nl.train(net, X, y, loss="bce", lr=1.0, epochs=5000, stop_at_loss=0.1, track_grad_norms=True)
-    assert history.final_loss <= 0.1 < history.loss[-2]
+    assert history.last_epoch_loss <= 0.1 < history.loss[-2]
     assert history.epochs_to(0.1) == len(history.loss)
     assert history.epochs_to(-1.0) is None
     assert len(history.grad_norms) == len(history.loss) and len(history.grad_norms[0]) == 2

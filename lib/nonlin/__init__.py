@@ -13,12 +13,18 @@ Each module is short enough to read beside the chapter that explains it:
     train.py        the training loop, one training step (train_step) and its History
     gradcheck.py    finite-difference gradient checks
     diagnostics.py  gradient norms per layer, dead, zero and saturated units
+    seeding.py      nl.rng(seed), every random draw; NONLIN_PERTURB, the last-bits gate
     datasets.py     XOR, two moons, spirals, 1-D regression, digits, train/test split
-    plotting.py     the book's figures
-    explore.py      explorers: live widgets or a static player
+
+The book layer, `nonlin.book`, sits beside the core and is never imported by it: glue and claims,
+the plotting vocabulary, explorers and the playground, checked exercises and timing. Its names are
+reachable as `nl.plot_loss_curves`, `nl.explore`, ... but load only on first use, so `import nonlin`
+loads NumPy and the core alone (no matplotlib, IPython or ipywidgets).
 """
 
-from . import datasets, exercises, losses, schedules
+import importlib
+
+from . import datasets, losses, schedules
 from ._checks import NonFiniteError
 from .activations import (
     ELU,
@@ -43,26 +49,14 @@ from .activations import (
     tanh,
 )
 from .diagnostics import GradientNorms, dead_unit_fraction, gradient_norms, saturated_fraction, zero_fraction
-from .explore import explore, explorer_mode
 from .gradcheck import check_gradient, check_mlp_gradients, numerical_gradient, relative_error
 from .init import constant, he, normal, xavier
 from .layernorm import LayerNorm
 from .network import MLP, Dense
 from .optim import SGD, Adam, clip_grad_norm
-from .playground import playground
-from .plotting import (
-    plot_decision_boundary,
-    plot_descent_path,
-    plot_error_vs_size,
-    plot_fit,
-    plot_function_and_derivative,
-    plot_layer_norms,
-    plot_loss_curves,
-    use_book_style,
-)
 from .registry import ACTIVATIONS, get_activation
+from .seeding import rng
 from .softmax import Softmax, log_softmax, logsumexp, softmax
-from .timing import time_call
 from .train import History, TrainingDiverged, accuracy, train, train_step
 
 __version__ = "0.1.0"
@@ -77,6 +71,37 @@ __all__ = [
     "log_softmax", "logsumexp", "losses", "normal", "numerical_gradient", "plot_decision_boundary",
     "plot_descent_path", "plot_error_vs_size", "plot_fit", "plot_function_and_derivative", "plot_layer_norms",
     "plot_loss_curves", "playground",
-    "relative_error", "relu", "schedules", "sigmoid", "silu", "softmax", "softplus", "tanh", "time_call", "train",
+    "relative_error", "relu", "rng", "schedules", "sigmoid", "silu", "softmax", "softplus", "tanh", "time_call",
+    "train",
     "train_step", "use_book_style", "xavier",
 ]
+
+# The book layer's names, loaded on first use: name -> (module in nonlin.book, attribute or None for the module).
+_BOOK = {
+    "exercises": ("exercises", None),
+    "explore": ("explore", "explore"),
+    "explorer_mode": ("explore", "explorer_mode"),
+    "playground": ("playground", "playground"),
+    "time_call": ("timing", "time_call"),
+    **{name: ("compare", name) for name in (
+        "compare", "compare_to_reference", "tune_rate", "rate_grid", "plot_comparison",
+    )},
+    **{name: ("plotting", name) for name in (
+        "plot_decision_boundary", "plot_descent_path", "plot_error_vs_size", "plot_fit",
+        "plot_function_and_derivative", "plot_layer_norms", "plot_loss_curves", "use_book_style",
+    )},
+}
+
+
+def __getattr__(name):
+    if name not in _BOOK:
+        raise AttributeError(f"module 'nonlin' has no attribute {name!r}")
+    module_name, attribute = _BOOK[name]
+    module = importlib.import_module(f".book.{module_name}", __name__)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_BOOK))

@@ -6,6 +6,8 @@ for `bce`; multi-class targets are (N,) integer labels, ready for `cross_entropy
 
 import numpy as np
 
+from .seeding import rng as make_rng
+
 
 def xor():
     """The four points of XOR: X (4, 2) with coordinates 0/1, y (4, 1) = x1 XOR x2."""
@@ -16,7 +18,7 @@ def xor():
 
 def two_moons(n=200, noise=0.1, seed=0):
     """Two interleaved half circles, n points in all; y (n, 1) says which moon."""
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     n_upper = n // 2
     angle = np.pi * rng.uniform(0, 1, n)
     upper = np.arange(n) < n_upper
@@ -28,7 +30,7 @@ def two_moons(n=200, noise=0.1, seed=0):
 
 def spirals(n_per_class=100, classes=3, noise=0.2, seed=0):
     """`classes` interleaved spiral arms in the plane; labels (N,) are integers 0 .. classes - 1."""
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     radius = np.tile(np.linspace(0.05, 1.0, n_per_class), classes)
     labels = np.repeat(np.arange(classes), n_per_class)
     angle = labels * 2 * np.pi / classes + 4 * radius + noise * rng.normal(size=radius.size)
@@ -49,7 +51,7 @@ def regression_1d(n=200, target="sin", noise=0.1, x_range=(-3.0, 3.0), seed=0):
     """x (n, 1) uniform on x_range, sorted; y (n, 1) = target(x) + Gaussian noise of std `noise`."""
     if target not in TARGET_FUNCTIONS:
         raise ValueError(f"unknown target {target!r}; known targets: {', '.join(TARGET_FUNCTIONS)}")
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     x = np.sort(rng.uniform(*x_range, size=n)).reshape(-1, 1)
     return x, TARGET_FUNCTIONS[target](x) + noise * rng.normal(size=(n, 1))
 
@@ -84,6 +86,6 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     if n < 2:
         raise ValueError(f"train_test_split: need at least 2 examples to split, got {n}")
     n_test = min(max(round(test_fraction * n), 1), n - 1)
-    order = np.random.default_rng(seed).permutation(n)
+    order = make_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

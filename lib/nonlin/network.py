@@ -14,6 +14,7 @@ from ._checks import as_float_array
 from .init import initial_weights
 from .layernorm import LayerNorm
 from .registry import get_activation
+from .seeding import rng as make_rng
 
 
 class Dense:
@@ -99,7 +100,7 @@ class MLP:
         hidden_acts = list(hidden) if isinstance(hidden, (list, tuple)) else [hidden] * n_hidden
         if len(hidden_acts) != n_hidden:
             raise ValueError(f"MLP: {n_hidden} hidden layers but {len(hidden_acts)} hidden activations were given")
-        rng = np.random.default_rng(seed)
+        rng = make_rng(seed)
         self.dtype = np.dtype(dtype)
         self.sizes = sizes
         self.layers = []

@@ -23,6 +23,7 @@ import numpy as np
 from ._checks import as_float_array
 from .losses import get_loss
 from .optim import OPTIMISERS, clip_grad_norm, global_grad_norm
+from .seeding import rng as make_rng
 
 
 class TrainingDiverged(FloatingPointError):
@@ -37,9 +38,15 @@ class TrainingDiverged(FloatingPointError):
 
 @dataclass
 class History:
-    """What `train` recorded: one entry per epoch, except step_loss (one per step)."""
+    """What `train` recorded: one entry per epoch, except step_loss (one per step) and end_loss.
+
+    Two losses, measured at different moments: loss[e] is the mean of epoch e+1's minibatch losses,
+    each taken *before* its step's update (so loss[-1] lags the last update), while end_loss is the
+    loss on the whole training set *after* the final update: the state the trained network is in.
+    """
 
     loss: list = field(default_factory=list)  # mean minibatch loss during the epoch (before each step)
+    end_loss: float = None  # the whole training set's loss after the final update
     accuracy: list = field(default_factory=list)  # classification losses only, on the whole data set
     grad_norms: list = field(default_factory=list)  # track_grad_norms: per layer ||dW|| from the epoch's last step
     step_loss: list = field(default_factory=list)  # the loss of every step, in order
@@ -57,7 +64,8 @@ class History:
         return int(hits[0]) + 1 if hits.size else None
 
     @property
-    def final_loss(self):
+    def last_epoch_loss(self):
+        """loss[-1]: the last epoch's mean minibatch loss, before its updates (end_loss is after)."""
         return self.loss[-1]
 
 
@@ -197,7 +205,7 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
     parameters = net.parameters()
     base_lr = optimizer.lr
     probe = X[np.linspace(0, n - 1, min(n, 512)).astype(int)] if track_activations else None
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     classification = loss.name in ("bce", "bce_with_logits", "cross_entropy")
     history = History()
     for epoch in range(1, epochs + 1):
@@ -245,4 +253,6 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
             callback(epoch, net, history)
         if stop_at_loss is not None and history.loss[-1] <= stop_at_loss:
             break
+    with np.errstate(**_QUIET):
+        history.end_loss = float(loss.value(net._forward(X), y))
     return history

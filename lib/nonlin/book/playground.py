@@ -18,13 +18,13 @@ import copy
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import datasets as _datasets
-from .diagnostics import gradient_norms
+from .. import datasets as _datasets
+from ..diagnostics import gradient_norms
+from ..optim import OPTIMISERS
+from ..registry import get_activation
+from ..train import TrainingDiverged, train
 from .explore import explore, explorer_mode
-from .optim import OPTIMISERS
 from .plotting import plot_decision_boundary, plot_layer_norms
-from .registry import get_activation
-from .train import TrainingDiverged, train
 
 DATASETS = {
     "moons": lambda: _datasets.two_moons(n=200, noise=0.2, seed=0),

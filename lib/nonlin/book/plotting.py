@@ -8,13 +8,29 @@
     nl.plot_layer_norms({"sigmoid": norms})                   # one value per layer, log scale
     nl.plot_descent_path(loss, {"SGD": path}, xlim, ylim)     # optimiser steps on loss contours
     nl.plot_error_vs_size(ns, {"ReLU": errors})               # error against model size, log-log
+
+Every figure is described in words, for readers who cannot see it (the <img> alt text on the site,
+a caption in the reader notebooks). The description is built from what is drawn: the title, the axis
+labels and their ranges, the legend, what kind of marks. Add the point the figure makes in one
+sentence, where the figure is made:
+
+    nl.plot_loss_curves(curves, describe="tanh reaches a loss of 0.01 ten times sooner than sigmoid.")
+    fig, ax = plt.subplots(); ...; describe_figure(fig, "The point.")   # raw matplotlib: same result
+
+`use_book_style()` installs the display hook that attaches the description to every figure a
+notebook shows (vocabulary or raw plt) as the output's metadata; the book build turns it into alt
+text (_ext/figure_descriptions.py).
 """
+
+import re
+import sys
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
-from .activations import Activation
+from ..activations import Activation
 
 BOOK_STYLE = {
     "figure.figsize": (7.0, 3.2),
@@ -30,8 +46,10 @@ BOOK_STYLE = {
 
 
 def use_book_style():
-    """Apply the book's matplotlib settings (small, gridded, no top/right spines)."""
+    """Apply the book's matplotlib settings (small, gridded, no top/right spines) and, in a notebook,
+    attach a written description to every figure it shows (`install_figure_descriptions`)."""
     mpl.rcParams.update(BOOK_STYLE)
+    install_figure_descriptions()
 
 
 def _label(activation):

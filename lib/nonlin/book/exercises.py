@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import sigmoid, silu, tanh
-from .softmax import softmax
+from ..activations import sigmoid, silu, tanh
+from ..softmax import softmax
 
 
 @dataclass

@@ -1,0 +1,87 @@
+"""Every random draw in the book comes from `nl.rng(seed)`: a NumPy generator, and the last-bits gate.
+
+    rng = nl.rng(0)                 # np.random.default_rng(0), unless the gate is switched on
+    W = rng.normal(size=(2, 3))
+
+Training runs are chaotic: two machines whose rounding differs in the last bit (another CPU, BLAS
+build, NumPy version or thread count) can end a run in visibly different places. A claim that holds
+on one machine's rounding only is not a claim about the mathematics. The environment variable
+NONLIN_PERTURB=<integer> stands in for those other machines: with it set, `nl.rng(seed)` returns a
+generator whose real-valued draws (the methods in PERTURBED) are multiplied by (1 + 1e-12 z), z
+standard normal. That reaches every initial weight (the MLP draws them from `nl.rng`) and every
+random data value. Integer draws, permutations and choices are untouched, and so is anything that
+is not random (XOR's four points, spirals' radii).
+
+z comes from its own stream, keyed by the switch's value and the generator's seed, so two generators
+with the same seed (paired contenders in a comparison) receive the same perturbation. With the
+variable unset, `nl.rng` is `np.random.default_rng` and costs nothing. `make robust` executes every
+chapter under several values of the switch: every assert must hold in each.
+"""
+
+import os
+
+import numpy as np
+
+PERTURB_ENV = "NONLIN_PERTURB"
+RELATIVE_SIZE = 1e-12
+PERTURBED = ("random", "uniform", "normal", "standard_normal", "lognormal", "exponential", "laplace")
+
+
+def perturbation_seed():
+    """The integer in NONLIN_PERTURB, or None when the gate is off (unset or empty)."""
+    value = os.environ.get(PERTURB_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{PERTURB_ENV} must be an integer (the perturbation's seed), got {value!r}") from None
+
+
+def rng(seed=None):
+    """np.random.default_rng(seed); under NONLIN_PERTURB, a generator with last-bits perturbed draws.
+
+    A Generator passed in is returned as it is."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    key = perturbation_seed()
+    if key is None:
+        return np.random.default_rng(seed)
+    return PerturbedGenerator(seed, key)
+
+
+class PerturbedGenerator(np.random.Generator):
+    """A Generator whose real-valued draws are multiplied by (1 + 1e-12 z); see the module's docstring."""
+
+    def __init__(self, seed, key):
+        super().__init__(np.random.default_rng(seed).bit_generator)
+        if isinstance(seed, np.random.SeedSequence):
+            seed = seed.entropy
+        words = [key] if seed is None else [key, *np.atleast_1d(np.asarray(seed, dtype=object)).tolist()]
+        # An offset keeps the z stream apart from the draws' own stream when key == seed.
+        self._z = np.random.default_rng([0x5EED, *(int(w) % 2**63 for w in words)])
+
+    def _nudge(self, values, out=None):
+        z = self._z.standard_normal(np.shape(values))
+        if np.ndim(values) == 0:
+            return float(values * (1 + RELATIVE_SIZE * z))
+        nudged = (values * (1 + RELATIVE_SIZE * z)).astype(values.dtype, copy=False)
+        if out is None:
+            return nudged
+        out[...] = nudged
+        return out
+
+
+def _perturbed(name):
+    draw = getattr(np.random.Generator, name)
+
+    def method(self, *args, **kwargs):
+        return self._nudge(draw(self, *args, **kwargs), kwargs.get("out"))
+
+    method.__name__ = name
+    method.__doc__ = f"Generator.{name}, times (1 + 1e-12 z)."
+    return method
+
+
+for _name in PERTURBED:
+    setattr(PerturbedGenerator, _name, _perturbed(_name))
