@@ -29,9 +29,13 @@ def two_moons(n=200, noise=0.1, seed=0):
 
 
 def spirals(n_per_class=100, classes=3, noise=0.2, seed=0):
-    """`classes` interleaved spiral arms in the plane; labels (N,) are integers 0 .. classes - 1."""
+    """`classes` interleaved spiral arms in the plane; labels (N,) are integers 0 .. classes - 1.
+
+    Each point's radius is drawn uniformly from [0.05, 1] (so two seeds give two independent data
+    sets: no test point has a training twin at the same radius), and its angle is its arm's plus
+    4 × radius plus Gaussian noise of std `noise`."""
     rng = make_rng(seed)
-    radius = np.tile(np.linspace(0.05, 1.0, n_per_class), classes)
+    radius = rng.uniform(0.05, 1.0, size=n_per_class * classes)
     labels = np.repeat(np.arange(classes), n_per_class)
     angle = labels * 2 * np.pi / classes + 4 * radius + noise * rng.normal(size=radius.size)
     X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
