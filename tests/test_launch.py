@@ -191,7 +191,7 @@ def test_the_published_tree_is_the_package_the_colab_cell_installs(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     (wheel,) = (tmp_path / "dist").glob("nonlin-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "nonlin/__init__.py" in names and "nonlin/exercises.py" in names
+    assert "nonlin/__init__.py" in names and "nonlin/book/exercises.py" in names
     assert not any(n.startswith(("notebooks/", "chapters/", "_static/")) for n in names), "only the engine"
 
 

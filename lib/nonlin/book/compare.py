@@ -91,7 +91,7 @@ def _criterion(history, last):
     return float(losses[-last:].mean())
 
 
-def tune_rate(run, rates, seeds, last=10, max_extensions=6):
+def tune_rate(run, rates, seeds, last=10, max_extensions=8):
     """Choose a learning rate for `run(seed, lr) -> History` on the tuning `seeds` (see the module)."""
     rates, seeds = sorted(float(r) for r in rates), tuple(seeds)
     if len(rates) < 3:
@@ -111,32 +111,32 @@ def tune_rate(run, rates, seeds, last=10, max_extensions=6):
             cache[lr] = math.nan if None in per_seed else float(np.mean(per_seed))
         return cache[lr]
 
-    extended = 0
+    added = {"low": 0, "high": 0}  # grid points added at each end
     while True:
         scores = [score(lr) for lr in rates]
         eligible = [math.isfinite(s) for s in scores]
         if not any(eligible):
-            if extended >= max_extensions:
+            if added["low"] >= max_extensions:
                 raise ValueError(f"tune_rate: no rate in {rates[0]:.3g}..{rates[-1]:.3g} trains stably")
             rates.insert(0, rates[0] ** 2 / rates[1])  # every rate unstable: look lower
-            extended += 1
+            added["low"] += 1
             continue
         top = max(i for i, ok in enumerate(eligible) if ok)
         best = min((i for i, ok in enumerate(eligible) if ok), key=lambda i: scores[i])
         stepped_down = best == top and best > 0
         choice = best - 1 if stepped_down else best
-        if extended < max_extensions and (top == len(rates) - 1 and eligible[-1]):
+        if top == len(rates) - 1 and added["high"] < max_extensions:
             rates.append(rates[-1] ** 2 / rates[-2])  # the top rate is still stable: find the edge
-            extended += 1
+            added["high"] += 1
             continue
-        if extended < max_extensions and choice == 0:
+        if choice == 0 and added["low"] < max_extensions:
             rates.insert(0, rates[0] ** 2 / rates[1])
-            extended += 1
+            added["low"] += 1
             continue
         if choice in (0, len(rates) - 1):
             raise ValueError(f"tune_rate: the choice {rates[choice]:.3g} stays at a grid end after "
-                             f"{extended} extensions; widen the grid")
-        return TunedRate(rates[choice], rates, scores, eligible, seeds, stepped_down, extended)
+                             f"{max_extensions} extensions there; widen the grid")
+        return TunedRate(rates[choice], rates, scores, eligible, seeds, stepped_down, added["low"] + added["high"])
 
 
 # --- 2-5. comparing -----------------------------------------------------------------------------------
