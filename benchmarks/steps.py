@@ -1,7 +1,6 @@
 """One training step of nonlin against the same step in PyTorch, on identical weights and data.
 
-A step is exactly what the inner loop of `nl.train` runs for one batch: `nl.train_step(...,
-check=False)`, i.e. forward pass, softmax cross-entropy (its value and its gradient), backward pass
+A step is exactly what the inner loop of `nl.train` runs for one batch: `nl.train_step_unchecked`, i.e. forward pass, softmax cross-entropy (its value and its gradient), backward pass
 without the gradient for the input, and a plain SGD update. Like nl.train, it checks the data once,
 outside the timed step (`check_same_step` runs the checked step once and compares it with PyTorch). The
 PyTorch step is the idiomatic one: nn.Linear layers, F.cross_entropy, loss.backward() (the input
@@ -77,8 +76,10 @@ def make_torch_twin(net):
 
 
 def nonlin_step(net, optimizer, X, labels, check=False):
-    """One step exactly as nl.train runs it (its data checked once, before the loop); returns the loss."""
-    return nl.train_step(net, nl.losses.cross_entropy, optimizer, X, labels, check=check)
+    """One step exactly as nl.train runs it (its data checked once, before the loop); returns the loss.
+    check=True runs the public, checked nl.train_step instead."""
+    step = nl.train_step if check else nl.train_step_unchecked
+    return step(net, nl.losses.cross_entropy, optimizer, X, labels)
 
 
 def torch_backprop(model, optimizer, X, labels):

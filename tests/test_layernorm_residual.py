@@ -138,8 +138,8 @@ def test_init_gain_and_constant_init():
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(init="constant"), "needs a finite init_scale"),
-    (dict(init="constant", init_scale=float("inf")), "needs a finite init_scale"),
+    (dict(init="constant"), "needs init_scale"),
+    (dict(init="constant", init_scale=float("inf")), "init_scale must be finite"),
     (dict(init_gain=0), "init_gain must be a positive"),
     (dict(init_gain=float("nan")), "init_gain"),
     (dict(init="xavier", init_scale=0.1), "init_scale sets"),

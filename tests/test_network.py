@@ -112,8 +112,8 @@ def test_backward_errors():
 
 @pytest.mark.parametrize("kwargs, words", [
     (dict(sizes=[2]), "at least an input and an output"),
-    (dict(sizes=[2, 0, 1]), "all >= 1"),
-    (dict(sizes=[2, 1], init="glorot"), "known initialisers: xavier, he, normal"),
+    (dict(sizes=[2, 0, 1]), "must be at least 1, got 0"),
+    (dict(sizes=[2, 1], init="glorot"), "unknown init .glorot.; known: constant, he, normal, xavier"),
     (dict(sizes=[2, 1], init="he", init_scale=0.1), "init_scale"),
     (dict(sizes=[2, 1], init="normal", init_scale=-1), "positive"),
     (dict(sizes=[2, 1], dtype=np.int32), "float32 or float64"),

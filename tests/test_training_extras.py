@@ -198,12 +198,13 @@ def test_train_step_is_forward_loss_backward_update():
 
 def test_train_runs_train_step_once_per_batch_without_checks(monkeypatch):
     train_module = importlib.import_module("nonlin.train")  # the module; nl.train is the function
-    calls = []
-    real = train_module.train_step
-    monkeypatch.setattr(train_module, "train_step", lambda *a, **k: calls.append(k["check"]) or real(*a, **k))
+    calls, checked = [], []
+    real = train_module.train_step_unchecked
+    monkeypatch.setattr(train_module, "train_step_unchecked", lambda *a, **k: calls.append(len(a[3])) or real(*a, **k))
+    monkeypatch.setattr(train_module, "train_step", lambda *a, **k: checked.append(1))
     X, labels = _batch(n=40)
     nl.train(nl.MLP([4, 8, 3], seed=0), X, labels, loss="cross_entropy", epochs=3, batch_size=16)
-    assert calls == [False] * 9, "3 epochs of 3 batches (16 + 16 + 8), all unchecked: the data were checked once"
+    assert calls == [16, 16, 8] * 3 and not checked, "3 epochs of 3 unchecked batches: the data were checked once"
 
 
 @pytest.mark.parametrize("bad_X, bad_y, error, words", [
@@ -262,7 +263,7 @@ def test_sgd_large_arrays_take_the_blas_path_and_match_numpy(dtype):
 @pytest.mark.parametrize("shape", [(64, 2), (256, 10), (3, 1), (7, 32), (7, 40), (50, 100)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_cross_entropy_row_max_is_numpys_max(shape, dtype):
-    from nonlin.losses import _row_max
+    from nonlin.fast import row_max as _row_max
     z = (50 * np.random.default_rng(0).normal(size=shape)).astype(dtype)
     z[0, 0] = -0.0
     assert np.array_equal(_row_max(z), z.max(axis=1, keepdims=True))
@@ -272,7 +273,7 @@ def test_cross_entropy_row_max_is_numpys_max(shape, dtype):
 def _reference_step(net, X, labels, lr):
     """The training step as the engine computed it before it was tuned for speed, written out: every
     number of the tuned step (loss, z, a, dW, db, the updated parameters) must equal it bit for bit."""
-    out = net._forward(X)
+    out = net.forward_unchecked(X)
     n, rows = len(labels), np.arange(len(labels))
     shifted = out - out.max(axis=1, keepdims=True)
     e = np.exp(shifted)
@@ -281,7 +282,7 @@ def _reference_step(net, X, labels, lr):
     e /= total
     e[rows, labels] -= 1
     e /= n
-    net._backward(e, input_grad=False)
+    net.backward_unchecked(e, input_grad=False)
     nl.SGD(net.parameters(), lr=lr).step()
     return float(value)
 
@@ -297,21 +298,21 @@ def test_train_step_equals_the_reference_step_bit_for_bit(sizes, hidden, dtype):
     optimizer = nl.SGD(net.parameters(), lr=0.05)
     for _ in range(3):  # later steps start from updated weights
         expected = _reference_step(twin, X, labels, lr=0.05)
-        assert nl.train_step(net, "cross_entropy", optimizer, X, labels, check=False) == expected
+        assert nl.train_step_unchecked(net, "cross_entropy", optimizer, X, labels) == expected
         for layer, ref in zip(net.layers, twin.layers):
             for name in ("x", "z", "a", "dW", "db", "W", "b"):
                 assert np.array_equal(getattr(layer, name), getattr(ref, name)), f"{name} changed"
 
 
-def test_train_step_check_false_leaves_the_floating_point_state_to_its_caller():
+def test_train_step_unchecked_leaves_the_floating_point_state_to_its_caller():
     X, labels = _batch()
     net = nl.MLP([4, 8, 3], hidden="relu", seed=0)
     optimizer = nl.SGD(net.parameters(), lr=0.1)
     with np.errstate(over="raise"):
         state = np.geterr()
-        nl.train_step(net, "cross_entropy", optimizer, X, labels, check=False)
+        nl.train_step_unchecked(net, "cross_entropy", optimizer, X, labels)
         assert np.geterr() == state
-        net.layers[-1].W *= 1e305  # now the logits overflow: with check=False the caller's "raise" applies
+        net.layers[-1].W *= 1e305  # now the logits overflow: unchecked, the caller's "raise" applies
         with pytest.raises(FloatingPointError, match="overflow") as raised:
-            nl.train_step(net, "cross_entropy", optimizer, 1e3 * X, labels, check=False)
+            nl.train_step_unchecked(net, "cross_entropy", optimizer, 1e3 * X, labels)
         assert not isinstance(raised.value, nl.TrainingDiverged), "NumPy's error, not the step's own check"

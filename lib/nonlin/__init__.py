@@ -57,7 +57,7 @@ from .optim import SGD, Adam, clip_grad_norm
 from .registry import ACTIVATIONS, get_activation
 from .seeding import rng
 from .softmax import Softmax, log_softmax, logsumexp, softmax
-from .train import History, TrainingDiverged, accuracy, train, train_step
+from .train import History, TrainingDiverged, accuracy, train, train_step, train_step_unchecked
 
 __version__ = "0.1.0"
 
@@ -73,7 +73,7 @@ __all__ = [
     "plot_loss_curves", "playground",
     "relative_error", "relu", "rng", "schedules", "sigmoid", "silu", "softmax", "softplus", "tanh", "time_call",
     "train",
-    "train_step", "use_book_style", "xavier",
+    "train_step", "train_step_unchecked", "use_book_style", "xavier",
 ]
 
 # The book layer's names, loaded on first use: name -> (module in nonlin.book, attribute or None for the module).

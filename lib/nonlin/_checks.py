@@ -1,6 +1,66 @@
-"""Input checks shared by the engine: clear errors instead of bare NumPy tracebacks."""
+"""The engine's one boundary: every public entry point checks its arguments with these helpers, so
+bad input gets a clear error naming what was expected and what came, not a bare NumPy traceback.
+
+    lr = positive(lr, "lr", "SGD")                      # a finite number > 0 (not a bool, not a string)
+    epochs = whole(epochs, "epochs", "train")           # an integer >= 1 (2.5 is refused, not truncated)
+    beta = in_range(beta1, "beta1", "Adam", 0, 1)       # a finite number in [0, 1)
+    name = one_of(optimizer, OPTIMISERS, "optimizer", "train")
+    X = as_float_array(X, "X", "train")                 # a finite float32/float64 array
+
+Inside, the engine trusts what its boundary checked.
+"""
+
+import math
+import numbers
 
 import numpy as np
+
+
+def _real(value, name, where):
+    """`value` as a float, refusing what only looks like a number (True, '0.1', None, arrays)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: {name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: {name} must be finite, got {value!r}")
+    return value
+
+
+def positive(value, name, where):
+    """A finite number > 0, as a float."""
+    value = _real(value, name, where)
+    if value <= 0:
+        raise ValueError(f"{where}: {name} must be a positive finite number, got {value!r}")
+    return value
+
+
+def in_range(value, name, where, low, high, closed="[)"):
+    """A finite number in the interval from low to high; `closed` gives the brackets, e.g. "[)", "[]"."""
+    value = _real(value, name, where)
+    above = value >= low if closed[0] == "[" else value > low
+    below = value <= high if closed[1] == "]" else value < high
+    if not (above and below):
+        raise ValueError(f"{where}: {name} must lie in {closed[0]}{low:g}, {high:g}{closed[1]}, got {value!r}")
+    return value
+
+
+def whole(value, name, where, minimum=1):
+    """An integer >= minimum, as an int; 3.0 is accepted, 2.5 and True are not."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: {name} must be an integer, got {value!r} ({type(value).__name__})")
+    if not isinstance(value, numbers.Integral) and not float(value).is_integer():
+        raise ValueError(f"{where}: {name} must be a whole number, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{where}: {name} must be at least {minimum}, got {value}")
+    return value
+
+
+def one_of(value, options, name, where):
+    """`value` if it is one of `options` (names, usually a dict's keys)."""
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{where}: unknown {name} {value!r}; known: {', '.join(sorted(options))}")
+    return value
 
 
 class NonFiniteError(ValueError):

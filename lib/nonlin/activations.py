@@ -20,9 +20,9 @@ instead of computing a second exponential.
 import math
 
 import numpy as np
-from scipy.special import ndtr
 
-from ._checks import as_float_array, require_same_shape
+from . import fast
+from ._checks import as_float_array, in_range, positive, require_same_shape
 
 
 class Activation:
@@ -38,22 +38,22 @@ class Activation:
             cls.backward = Activation.backward
 
     def __call__(self, x):
-        return self.value(self._check(x))
+        return self.value(self.check(x))
 
     def grad(self, x):
         """Elementwise derivative of the activation at `x`."""
-        return self.derivative(self._check(x))
+        return self.derivative(self.check(x))
 
     def vjp(self, x, grad_output):
         """Vector-Jacobian product: the gradient w.r.t. `x` given the gradient w.r.t. the output."""
-        x = self._check(x)
+        x = self.check(x)
         grad_output = as_float_array(grad_output, "grad_output", self.name + ".vjp")
         require_same_shape(x, grad_output, "x", "grad_output", self.name + ".vjp")
         return grad_output * self.derivative(x)
 
     def jacobian(self, x):
         """The full Jacobian for a 1-D `x`: diagonal, because output i depends on input i only."""
-        x = self._check(x)
+        x = self.check(x)
         if x.ndim != 1:
             raise ValueError(f"{self.name}.jacobian expects a 1-D vector, got shape {x.shape}")
         return np.diag(self.derivative(x))
@@ -62,7 +62,8 @@ class Activation:
         """Unchecked vjp for a network's backward pass: grad_output ⊙ f'(x), given y = f(x) too."""
         return grad_output * self.derivative(x)
 
-    def _check(self, x):
+    def check(self, x):
+        """`x` as a finite float array (float32 stays float32), or a clear error."""
         return as_float_array(x, "x", self.name)
 
     def __repr__(self):
@@ -90,19 +91,7 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def value(self, x):
-        # σ(x) = e^{min(x, 0)} / (1 + e^{-|x|}): for x >= 0 this is 1 / (1 + e^{-x}), for x < 0 the
-        # equal e^x / (1 + e^x). Both exponents are <= 0, so nothing overflows (the textbook form
-        # overflows e^{-x} at x = -1000), and the left tail keeps full relative precision
-        # (σ(-40) = 4.25e-18, not 0). One formula for every x, no np.where: a masked pass over the
-        # array costs more than the second exponential. Temporaries are updated in place.
-        sigma = np.minimum(x, 0, out=np.empty_like(x))
-        np.exp(sigma, out=sigma)  # the numerator, e^{min(x, 0)}
-        denominator = np.abs(x, out=np.empty_like(x))
-        np.negative(denominator, out=denominator)
-        np.exp(denominator, out=denominator)
-        denominator += 1
-        sigma /= denominator
-        return sigma
+        return fast.sigmoid(x)  # stable_sigmoid(x) below, in one pass (fast.py; tests hold the two together)
 
     def derivative(self, x):
         # σ(1 - σ) rounds to 0 once σ rounds to 1 (x > 37); e / (1 + e)^2 is the same number, exactly.
@@ -119,6 +108,16 @@ class Sigmoid(Activation):
         d *= y
         d *= grad_output
         return d
+
+
+def stable_sigmoid(x):
+    """σ(x) = e^{min(x, 0)} / (1 + e^{-|x|}), the formula the sigmoid chapter derives.
+
+    For x >= 0 this is 1 / (1 + e^{-x}); for x < 0 it is the equal e^x / (1 + e^x). Both exponents
+    are <= 0, so nothing overflows (the textbook 1 / (1 + e^{-x}) overflows e^{-x} at x = -1000), and
+    the left tail keeps full relative precision (σ(-40) = 4.25e-18, not 0)."""
+    with np.errstate(under="ignore"):  # e^{-800} is 0 in float64, as it should be
+        return np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
 
 
 class Tanh(Activation):
@@ -165,10 +164,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, alpha=0.01):
-        alpha = float(alpha)
-        if not (math.isfinite(alpha) and 0 <= alpha < 1):
-            raise ValueError(f"LeakyReLU: alpha must be a number in [0, 1), got {alpha!r}")
-        self.alpha = alpha
+        self.alpha = in_range(alpha, "alpha", "LeakyReLU", 0, 1)
 
     def value(self, x):
         return np.where(x > 0, x, self.alpha * x)
@@ -184,20 +180,19 @@ class PReLU(LeakyReLU):
     """Leaky ReLU whose slope α is learned (He et al., 2015).
 
     `grad_alpha(x, grad_output)` is dL/dα = Σ grad_output · (x if x <= 0 else 0), the gradient a
-    training loop uses to update α. Unlike Leaky ReLU, any finite α is allowed. Note: `nl.MLP` and
-    `nl.train` treat α as a constant; the ReLU chapter derives and checks this gradient.
+    training loop uses to update α. Unlike Leaky ReLU, any finite α is allowed. `nl.MLP` refuses
+    PReLU (it would train α as a constant, a Leaky ReLU under another name); the ReLU chapter
+    derives this gradient and checks it against finite differences.
     """
 
     name = "prelu"
+    learnable = True  # nl.MLP refuses activations with parameters of their own
 
     def __init__(self, alpha=0.25):
-        alpha = float(alpha)
-        if not math.isfinite(alpha):
-            raise ValueError(f"PReLU: alpha must be a finite number, got {alpha!r}")
-        self.alpha = alpha
+        self.alpha = in_range(alpha, "alpha", "PReLU", -math.inf, math.inf, "()")
 
     def grad_alpha(self, x, grad_output):
-        x = self._check(x)
+        x = self.check(x)
         grad_output = as_float_array(grad_output, "grad_output", "prelu.grad_alpha")
         require_same_shape(x, grad_output, "x", "grad_output", "prelu.grad_alpha")
         return float(np.sum(grad_output * np.where(x > 0, 0, x)))
@@ -212,10 +207,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha=1.0):
-        alpha = float(alpha)
-        if not (math.isfinite(alpha) and alpha > 0):
-            raise ValueError(f"ELU: alpha must be a positive finite number, got {alpha!r}")
-        self.alpha = alpha
+        self.alpha = positive(alpha, "alpha", "ELU")
 
     def value(self, x):
         negative_part = self.alpha * np.expm1(np.minimum(x, 0))  # min(): e^x never sees large x
@@ -237,11 +229,11 @@ class GELU(Activation):
     name = "gelu"
 
     def value(self, x):
-        return x * ndtr(x)
+        return x * fast.ndtr(x)
 
     def derivative(self, x):
         x = np.clip(x, -40, 40)  # φ(±40) underflows to 0 anyway; clipping keeps x² from overflowing
-        return ndtr(x) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        return fast.ndtr(x) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
 
 
 class SiLU(Activation):
@@ -266,7 +258,7 @@ class Softplus(Activation):
         return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
     def derivative(self, x):
-        return sigmoid.value(x)
+        return sigmoid.value(x)  # d/dx log(1 + e^x) = e^x / (1 + e^x) = σ(x)
 
 
 identity = Identity()

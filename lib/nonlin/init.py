@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from ._checks import in_range, one_of, positive
+
 
 def xavier(n_in, n_out, rng, dtype=np.float64):
     limit = math.sqrt(6 / (n_in + n_out))
@@ -36,20 +38,16 @@ def initial_weights(name, n_in, n_out, rng, dtype=np.float64, scale=None, gain=1
 
     `scale` is the std of "normal" (default 0.01) and the value of every weight of "constant" (required).
     """
-    if name not in INITIALISERS:
-        raise ValueError(f"unknown init {name!r}; known initialisers: {', '.join(INITIALISERS)}")
-    gain = float(gain)
-    if not (math.isfinite(gain) and gain > 0):
-        raise ValueError(f"init_gain must be a positive finite number, got {gain!r}")
+    one_of(name, INITIALISERS, "init", "MLP")
+    gain = positive(gain, "init_gain", "MLP")
     if name == "normal":
-        scale = 0.01 if scale is None else float(scale)
-        if not (math.isfinite(scale) and scale > 0):
-            raise ValueError(f'init="normal" needs a positive finite init_scale, got {scale!r}')
-        weights = normal(n_in, n_out, rng, dtype, scale)
+        std = 0.01 if scale is None else positive(scale, "init_scale", 'init="normal"')
+        weights = normal(n_in, n_out, rng, dtype, std)
     elif name == "constant":
-        if scale is None or not math.isfinite(float(scale)):
-            raise ValueError(f'init="constant" needs a finite init_scale, the value of every weight; got {scale!r}')
-        weights = constant(n_in, n_out, rng, dtype, float(scale))
+        if scale is None:
+            raise ValueError('init="constant" needs init_scale, the value of every weight; got None')
+        value = in_range(scale, "init_scale", 'init="constant"', -math.inf, math.inf, "()")
+        weights = constant(n_in, n_out, rng, dtype, value)
     elif scale is not None:
         raise ValueError(f'init_scale sets init="normal" and init="constant" only; init={name!r} fixes its own scale')
     else:

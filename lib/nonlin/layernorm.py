@@ -26,19 +26,15 @@ import math
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, positive, whole
 
 
 class LayerNorm:
     """y = γ ⊙ (z - μ) / √(v + ε) + β along the last axis; γ starts at 1 and β at 0."""
 
     def __init__(self, n_features, eps=1e-5, dtype=np.float64):
-        self.n_features = int(n_features)
-        if self.n_features < 1:
-            raise ValueError(f"LayerNorm: n_features must be at least 1, got {n_features!r}")
-        eps = float(eps)
-        if not (math.isfinite(eps) and eps > 0):
-            raise ValueError(f"LayerNorm: eps must be a positive finite number, got {eps!r}")
+        self.n_features = whole(n_features, "n_features", "LayerNorm")
+        eps = positive(eps, "eps", "LayerNorm")
         if np.dtype(dtype) not in (np.float32, np.float64):
             raise ValueError(f"LayerNorm: dtype must be float32 or float64, got {np.dtype(dtype)}")
         self.eps = eps
@@ -47,14 +43,14 @@ class LayerNorm:
         self.dgamma, self.dbeta = np.zeros_like(self.gamma), np.zeros_like(self.beta)  # updated in place
         self.x_hat = self.inv_std = None
 
-    def forward(self, z, check=True):
-        """Normalise each row of z; `check=False` is the network's path (z known to be good)."""
-        if check:
-            z = as_float_array(z, "z", "LayerNorm.forward")
-            if z.ndim == 0 or z.shape[-1] != self.n_features:
-                raise ValueError(
-                    f"LayerNorm.forward: expected z of shape (..., {self.n_features}), got shape {z.shape}"
-                )
+    def forward(self, z):
+        """Normalise each row of z (checked; the network calls forward_unchecked)."""
+        z = as_float_array(z, "z", "LayerNorm.forward")
+        if z.ndim == 0 or z.shape[-1] != self.n_features:
+            raise ValueError(f"LayerNorm.forward: expected z of shape (..., {self.n_features}), got shape {z.shape}")
+        return self.forward_unchecked(z)
+
+    def forward_unchecked(self, z):
         centred = z - z.mean(axis=-1, keepdims=True)
         # s = √(v + ε) = hypot(√v, √ε), with √v computed from centred / (its largest |entry|):
         # nothing large is squared, so rows of size 1e300 do not overflow.
@@ -65,17 +61,17 @@ class LayerNorm:
         self.x_hat = centred * self.inv_std
         return self.x_hat * self.gamma + self.beta
 
-    def backward(self, grad_output, check=True):
+    def backward(self, grad_output):
         """dL/dz from dL/dy (derived in the module docstring); fills dgamma and dbeta."""
-        if check:
-            if self.x_hat is None:
-                raise RuntimeError("LayerNorm.backward: call forward(z) first; backward reuses what forward stored")
-            grad_output = as_float_array(grad_output, "grad_output", "LayerNorm.backward")
-            if grad_output.shape != self.x_hat.shape:
-                raise ValueError(
-                    f"LayerNorm.backward: grad_output must have the shape of z, {self.x_hat.shape}, "
-                    f"got {grad_output.shape}"
-                )
+        if self.x_hat is None:
+            raise RuntimeError("LayerNorm.backward: call forward(z) first; backward reuses what forward stored")
+        grad_output = as_float_array(grad_output, "grad_output", "LayerNorm.backward")
+        if grad_output.shape != self.x_hat.shape:
+            raise ValueError(f"LayerNorm.backward: grad_output must have the shape of z, {self.x_hat.shape}, "
+                             f"got {grad_output.shape}")
+        return self.backward_unchecked(grad_output)
+
+    def backward_unchecked(self, grad_output):
         rows = tuple(range(grad_output.ndim - 1))  # every axis but the features
         self.dgamma[...] = np.sum(grad_output * self.x_hat, axis=rows)
         self.dbeta[...] = np.sum(grad_output, axis=rows)

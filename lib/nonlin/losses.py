@@ -10,26 +10,28 @@ with the same shape as that argument.
     nl.losses.cross_entropy(logits, labels) nl.losses.cross_entropy.grad(logits, labels)
 
 A subclass writes two hooks, `value(prediction, target)` and `derivative(prediction, target)`, for
-checked arrays: the same hook names as the activations'. The training loop checks the targets once
-and then calls the unchecked `value_and_derivative`, which cross-entropy overrides to compute its
-softmax once for both.
+checked arrays: the same hook names as the activations'. `check(prediction, target)` is the public
+check the calls above make (shapes, label ranges, finiteness); the training loop calls it once and
+then the unchecked `value_and_derivative`, which cross-entropy overrides to compute its softmax once
+for both.
 """
 
 import numpy as np
 
+from . import fast
 from ._checks import NonFiniteError, as_float_array, require_in_closed_unit_interval, require_same_shape
-from .activations import sigmoid
+from .activations import sigmoid, softplus
 
 
 class Loss:
     name = "loss"
 
     def __call__(self, prediction, target):
-        prediction, target = self._check(prediction, target)
+        prediction, target = self.check(prediction, target)
         return self._finite(float(self.value(prediction, target)), "loss")
 
     def grad(self, prediction, target):
-        prediction, target = self._check(prediction, target)
+        prediction, target = self.check(prediction, target)
         return self._finite(self.derivative(prediction, target), "gradient")
 
     def value_and_derivative(self, prediction, target):
@@ -45,7 +47,8 @@ class Loss:
             )
         return result
 
-    def _check(self, prediction, target):
+    def check(self, prediction, target):
+        """(prediction, target) as checked arrays, or a clear error naming what was expected."""
         prediction = as_float_array(prediction, "prediction", self.name)
         target = as_float_array(target, "target", self.name).astype(prediction.dtype, copy=False)
         hint = ""
@@ -86,8 +89,8 @@ class BCE(Loss):
 
     name = "bce"
 
-    def _check(self, p, y):
-        p, y = super()._check(p, y)
+    def check(self, p, y):
+        p, y = super().check(p, y)
         require_in_closed_unit_interval(p, "the probabilities p", self.name)
         require_in_closed_unit_interval(y, "the targets y", self.name)
         return p, y
@@ -111,13 +114,13 @@ class BCEWithLogits(Loss):
 
     name = "bce_with_logits"
 
-    def _check(self, z, y):
-        z, y = super()._check(z, y)
+    def check(self, z, y):
+        z, y = super().check(z, y)
         require_in_closed_unit_interval(y, "the targets y", self.name)
         return z, y
 
     def value(self, z, y):
-        return np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) / len(z)
+        return np.sum(softplus.value(z) - z * y) / len(z)  # -[y log σ(z) + (1-y) log(1-σ(z))], stably
 
     def derivative(self, z, y):
         return (sigmoid.value(z) - y) / len(z)
@@ -131,7 +134,7 @@ class CrossEntropy(Loss):
 
     name = "cross_entropy"
 
-    def _check(self, logits, labels):
+    def check(self, logits, labels):
         logits = as_float_array(logits, "logits", self.name)
         if logits.ndim != 2:
             raise ValueError(f"cross_entropy: logits must have shape (N, K), got shape {logits.shape}")
@@ -165,7 +168,7 @@ class CrossEntropy(Loss):
     #   ℓ = log Σ_j e^{z_j - m} - (z_label - m),   dℓ/dz = e^{z - m} / Σ_j e^{z_j - m} - onehot = softmax(z) - onehot.
     @staticmethod
     def _shifted_exp(logits):
-        shifted = logits - _row_max(logits)
+        shifted = logits - fast.row_max(logits)  # the row maximum m (fast.py)
         e = np.exp(shifted)
         return shifted, e, e.sum(axis=1, keepdims=True)
 
@@ -184,19 +187,6 @@ class CrossEntropy(Loss):
         e[rows, labels] -= 1
         e /= n
         return loss, e
-
-
-def _row_max(z):
-    """z.max(axis=1, keepdims=True) for a 2-D z: the same numbers, faster for a few classes.
-
-    NumPy reduces each row of K entries in its own short inner loop; for K = 10 classes that costs
-    several times the arithmetic. A transposed copy turns the row maxima into K - 1 elementwise
-    maxima over long contiguous rows. A maximum is exact, so the order of comparisons cannot change
-    the result. For K above 32 the rows are long enough and NumPy's reduction is the faster one.
-    """
-    if z.shape[1] > 32:
-        return z.max(axis=1, keepdims=True)
-    return np.ascontiguousarray(z.T).max(axis=0).reshape(-1, 1)
 
 
 mse = MSE()

@@ -4,13 +4,15 @@
     out = net.forward(X)        # X has shape (N, 2); out has shape (N, 1)
     gX = net.backward(gout)     # gout = dL/dout; fills every layer's dW and db, returns dL/dX
 
-`MLP.forward` and `MLP.backward` check their input once (type, shape, finiteness); the layers
-inside trust it, so `Dense.forward` and `Dense.backward` do no checks of their own.
+Every public method checks what it is given (type, shape, finiteness) and names what it expected;
+its `*_unchecked` twin trusts its caller and is what runs inside: `MLP.forward` checks X once and
+calls each layer's `forward_unchecked`; `nl.train` checks its data once and then calls
+`net.forward_unchecked` and `net.backward_unchecked` in every step.
 """
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, whole
 from .init import initial_weights
 from .layernorm import LayerNorm
 from .registry import get_activation
@@ -35,6 +37,10 @@ class Dense:
     """
 
     def __init__(self, W, b, activation, norm=None, residual=False):
+        W = as_float_array(W, "W", "Dense")
+        b = as_float_array(b, "b", "Dense").astype(W.dtype, copy=False)
+        if W.ndim != 2 or b.shape != W.shape[1:]:
+            raise ValueError(f"Dense: W must have shape (n_in, n_out) and b shape (n_out,); got W{W.shape}, b{b.shape}")
         self.W, self.b = W, b
         self.activation = get_activation(activation)
         self.norm = norm
@@ -45,18 +51,38 @@ class Dense:
         self.x = self.z = self.a = None
 
     def forward(self, x):
+        """a = f(x @ W + b) for a batch x of shape (N, n_in); the layer keeps x, z and a for backward."""
+        return self.forward_unchecked(self._check(as_float_array(x, "x", "Dense.forward"), "x", self.W.shape[0]))
+
+    def backward(self, grad_output, input_grad=True):
+        """Fill dW and db from dL/d(output) (shape (N, n_out)); return dL/dx (None if input_grad=False)."""
+        if self.x is None:
+            raise RuntimeError("Dense.backward: call forward(x) first; backward reuses what forward stored")
+        grad = as_float_array(grad_output, "grad_output", "Dense.backward").astype(self.W.dtype, copy=False)
+        if grad.shape != self.a.shape:
+            raise ValueError(f"Dense.backward: grad_output must have the output's shape {self.a.shape}, "
+                             f"got {grad.shape}")
+        return self.backward_unchecked(grad, input_grad)
+
+    def _check(self, x, name, width):
+        x = x.astype(self.W.dtype, copy=False)
+        if x.ndim != 2 or x.shape[1] != width:
+            raise ValueError(f"Dense: {name} must have shape (N, {width}), got {x.shape}")
+        return x
+
+    def forward_unchecked(self, x):
         self.x = x
         z = x @ self.W
         z += self.b  # in place: no second (N, n_out) array
-        self.z = z if self.norm is None else self.norm.forward(z, check=False)
+        self.z = z if self.norm is None else self.norm.forward_unchecked(z)
         self.a = self.activation.value(self.z)  # kept: σ', tanh' and softmax's vjp are functions of it
         return x + self.a if self.residual else self.a
 
-    def backward(self, grad_output, input_grad=True):
+    def backward_unchecked(self, grad_output, input_grad=True):
         # Chain rule: dL/dz = f'(z) ⊙ dL/da (a vjp for softmax); then dL/dW = xᵀ dL/dz, dL/db = Σ_n dL/dz.
         grad_z = self.activation.backward(self.z, self.a, grad_output)
         if self.norm is not None:
-            grad_z = self.norm.backward(grad_z, check=False)  # now dL/d(x @ W + b)
+            grad_z = self.norm.backward_unchecked(grad_z)  # now dL/d(x @ W + b)
         np.matmul(self.x.T, grad_z, out=self.dW)
         grad_z.sum(axis=0, out=self.db)
         if not input_grad:
@@ -91,15 +117,20 @@ class MLP:
 
     def __init__(self, sizes, hidden="tanh", output="identity", init="xavier", seed=0, dtype=np.float64,
                  init_scale=None, init_gain=1.0, residual=False, layer_norm=False):
-        sizes = [int(s) for s in sizes]
-        if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(f"MLP: sizes must list at least an input and an output width, all >= 1; got {sizes}")
+        sizes = [whole(size, "every width in sizes", "MLP") for size in sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"MLP: sizes must list at least an input and an output width; got {sizes}")
         if np.dtype(dtype) not in (np.float32, np.float64):
             raise ValueError(f"MLP: dtype must be float32 or float64, got {np.dtype(dtype)}")
         n_hidden = len(sizes) - 2
         hidden_acts = list(hidden) if isinstance(hidden, (list, tuple)) else [hidden] * n_hidden
         if len(hidden_acts) != n_hidden:
             raise ValueError(f"MLP: {n_hidden} hidden layers but {len(hidden_acts)} hidden activations were given")
+        for act in [*hidden_acts, output]:
+            if getattr(get_activation(act), "learnable", False):
+                raise ValueError(f"MLP: {act!r} learns a parameter of its own, which nl.MLP does not train; for "
+                                 "a fixed negative slope use nl.LeakyReLU(alpha) (the ReLU chapter derives PReLU's "
+                                 "gradient)")
         rng = make_rng(seed)
         self.dtype = np.dtype(dtype)
         self.sizes = sizes
@@ -116,9 +147,10 @@ class MLP:
         self._forward_done = False
 
     def forward(self, X):
-        return self._forward(self._check_input(X, "MLP.forward"))
+        """The network's output for a batch X of shape (N, n_in)."""
+        return self.forward_unchecked(self.check_input(X, "MLP.forward"))
 
-    def _check_input(self, X, where):
+    def check_input(self, X, where="MLP"):
         """X as a finite (N, n_in) array of the network's dtype, or a clear error naming `where`."""
         X = as_float_array(X, "X", where).astype(self.dtype, copy=False)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
@@ -131,10 +163,10 @@ class MLP:
 
     __call__ = forward
 
-    def _forward(self, X):
+    def forward_unchecked(self, X):
         """The forward pass without checks: X is a finite (N, n_in) array of the network's dtype."""
         for layer in self.layers:
-            X = layer.forward(X)
+            X = layer.forward_unchecked(X)
         self._forward_done = True
         return X
 
@@ -148,13 +180,13 @@ class MLP:
         expected = self.layers[-1].a.shape
         if grad.shape != expected:
             raise ValueError(f"MLP.backward: grad_output must have the output's shape {expected}, got {grad.shape}")
-        return self._backward(grad, input_grad or trace is not None, trace)
+        return self.backward_unchecked(grad, input_grad or trace is not None, trace)
 
-    def _backward(self, grad, input_grad=True, trace=None):
+    def backward_unchecked(self, grad, input_grad=True, trace=None):
         """The backward pass without checks: grad is dL/d(output), of the output's shape and dtype."""
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
-            grad = self.layers[i].backward(grad, input_grad=input_grad or i > 0)
+            grad = self.layers[i].backward_unchecked(grad, input_grad=input_grad or i > 0)
             if trace is not None:
                 trace.append(grad)
         return grad
@@ -163,6 +195,8 @@ class MLP:
         """A list of (parameter, gradient) pairs, layer by layer: (W, dW), (b, db), then LayerNorm's (γ, dγ),
         (β, dβ) where there is one. Optimisers update the first of each pair in place from the second."""
         return [pair for layer in self.layers for pair in layer.parameters()]
+
+    _forward, _backward = forward_unchecked, backward_unchecked  # old names, for notebooks written before
 
     @property
     def n_parameters(self):

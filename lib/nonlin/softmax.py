@@ -16,6 +16,8 @@ from .activations import Activation
 def logsumexp(z, axis=-1):
     """log Σ_j e^{z_j} along `axis`, computed as m + log Σ e^{z_j - m} with m = max z (no overflow)."""
     z = as_float_array(z, "z", "logsumexp")
+    if z.ndim == 0 or z.shape[axis] == 0:
+        raise ValueError(f"logsumexp: z needs a non-empty axis {axis} to sum over, got shape {z.shape}")
     m = np.max(z, axis=axis, keepdims=True)
     return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(z - m), axis=axis))
 
@@ -23,6 +25,8 @@ def logsumexp(z, axis=-1):
 def log_softmax(z):
     """log p_i = z_i - logsumexp(z), along the last axis; finite even where p_i underflows to 0."""
     z = as_float_array(z, "z", "log_softmax")
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"log_softmax: z needs logits along a non-empty last axis, got shape {z.shape}")
     return z - logsumexp(z)[..., None]
 
 
@@ -31,8 +35,8 @@ class Softmax(Activation):
 
     name = "softmax"
 
-    def _check(self, z):
-        z = super()._check(z)
+    def check(self, z):
+        z = super().check(z)
         if z.ndim == 0 or z.shape[-1] == 0:
             raise ValueError(f"softmax needs logits along a non-empty last axis, got shape {z.shape}")
         return z
@@ -55,7 +59,7 @@ class Softmax(Activation):
 
     def vjp(self, z, grad_output):
         """Jᵀ g for each row: p ⊙ (g - <g, p>), because J = diag(p) - p pᵀ is symmetric."""
-        z = self._check(z)
+        z = self.check(z)
         grad_output = as_float_array(grad_output, "grad_output", "softmax.vjp")
         require_same_shape(z, grad_output, "z", "grad_output", "softmax.vjp")
         return self.backward(z, self.value(z), grad_output)
@@ -65,7 +69,7 @@ class Softmax(Activation):
         return p * (grad_output - np.sum(grad_output * p, axis=-1, keepdims=True))
 
     def jacobian(self, z):
-        z = self._check(z)
+        z = self.check(z)
         if z.ndim != 1:
             raise ValueError(f"softmax.jacobian expects a 1-D vector of logits, got shape {z.shape}")
         p = self.value(z)

@@ -8,19 +8,20 @@ on its own:
 
     value = nl.train_step(net, "cross_entropy", optimizer, X_batch, labels_batch)
 
-`train` checks the data once, before the first step, and then runs `train_step(..., check=False)`
-on batches of the checked arrays. If a step's loss is NaN or inf, or a parameter is after an
+`train` checks the data once, before the first step, and then runs `train_step_unchecked` on
+batches of the checked arrays. If a step's loss is NaN or inf, or a parameter is after an
 epoch, or the network's outputs overflow, training stops with TrainingDiverged, naming the epoch
 and suggesting a smaller learning rate, instead of carrying garbage forward. Overflow inside a
 diverging run raises no NumPy warnings: TrainingDiverged is the one report.
 """
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, one_of, positive, whole
 from .losses import get_loss
 from .optim import OPTIMISERS, clip_grad_norm, global_grad_norm
 from .seeding import rng as make_rng
@@ -70,22 +71,45 @@ class History:
 
 
 def accuracy(net, X, y, loss):
-    """Fraction classified correctly: argmax for cross-entropy, the 0.5 (or logit 0) cut for BCE."""
-    return _accuracy(net.forward(X), y, get_loss(loss))
+    """Fraction classified correctly: argmax for cross-entropy, the 0.5 (or logit 0) cut for BCE.
+
+    y is checked by the loss, as in training: (N,) integer labels for cross-entropy, targets of the
+    output's shape (N, 1) for BCE; anything else is an error, never a silently broadcast comparison."""
+    loss = get_loss(loss)
+    out = net.forward(X)
+    return _accuracy(out, loss.check(out, y)[1], loss)
 
 
 def _accuracy(out, y, loss):
+    """Accuracy of outputs against targets that loss.check returned."""
     if loss.name == "cross_entropy":
-        return float(np.mean(out.argmax(axis=1) == np.asarray(y)))
+        return float(np.mean(out.argmax(axis=1) == y))
+    if loss.name not in ("bce", "bce_with_logits"):
+        raise ValueError(f"accuracy: classification losses only (bce, bce_with_logits, cross_entropy), got {loss.name}")
     cut = 0.0 if loss.name == "bce_with_logits" else 0.5
-    return float(np.mean((out > cut) == (np.asarray(y) > 0.5)))
+    return float(np.mean((out > cut) == (y > 0.5)))
 
 
 # Overflow in a diverging run is caught by the finiteness checks, not reported as NumPy warnings.
 _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
+# Losses that apply the squashing themselves: an output layer that squashes too squashes twice.
+_SQUASHED_INSIDE = {"bce_with_logits": "sigmoid", "cross_entropy": "softmax"}
 
-def train_step(net, loss, optimizer, X, y, clip_norm=None, check=True, return_grad_norm=False):
+
+def check_output_matches_loss(net, loss, where="train"):
+    """Refuse a sigmoid output feeding bce_with_logits, or softmax feeding cross_entropy (squashed twice)."""
+    squash = _SQUASHED_INSIDE.get(loss.name)
+    if squash is not None and net.layers[-1].activation.name == squash:
+        raise ValueError(
+            f"{where}: the output layer applies {squash} and the loss {loss.name} applies it again, so the "
+            f"network would learn through {squash}({squash}(z)). Use output='identity' (the loss takes logits), "
+            f"or keep output='{squash}' with loss='{'bce' if squash == 'sigmoid' else 'mse'}'; to study the "
+            "mistake on purpose, pass allow_double_squash=True."
+        )
+
+
+def train_step(net, loss, optimizer, X, y, clip_norm=None, return_grad_norm=False, allow_double_squash=False):
     """One step of gradient descent on the batch (X, y); returns the batch's loss before the update.
 
         value = nl.train_step(net, "cross_entropy", optimizer, X, labels)
@@ -95,35 +119,41 @@ def train_step(net, loss, optimizer, X, y, clip_norm=None, check=True, return_gr
     which fills every layer's dW and db and skips the gradient for X (nothing needs it); with
     `clip_norm`, the gradient rescaled to global norm at most clip_norm; then optimizer.step().
 
-    check=True validates X against the network's input and y against the loss, with the errors of
-    MLP.forward and of the loss, and silences NumPy's overflow warnings during the step (the
-    finiteness checks report divergence instead). `train` validates its data once, silences the
-    warnings once around all of its steps, and calls check=False, which does neither: it trusts that
-    X is a finite (N, n_in) array of the network's dtype and y is what the loss's check returns for
-    it (float targets of the output's shape, or integer labels).
+    This public step checks X against the network and y against the loss (the errors of
+    MLP.forward and of the loss) and silences NumPy's overflow warnings while it runs (the
+    finiteness checks report divergence instead). `train` checks its data once and then calls
+    `train_step_unchecked` on every batch.
 
-    Raises TrainingDiverged, before any parameter changes, if the loss or the gradient norm is NaN
-    or inf. return_grad_norm=True returns (loss, ‖g‖), ‖g‖ the global gradient norm before clipping.
+    Raises TrainingDiverged, before any parameter changes, if the outputs, the loss or the gradient
+    norm are NaN or inf. return_grad_norm=True returns (loss, ‖g‖), ‖g‖ the global gradient norm before
+    clipping.
     """
     loss = get_loss(loss)
-    if not check:  # the hot path of nl.train, which holds the np.errstate guard around its steps
-        return _step(net, loss, optimizer, X, y, clip_norm, return_grad_norm, check=False)
-    X = net._check_input(X, "train_step")
+    if not allow_double_squash:
+        check_output_matches_loss(net, loss, "train_step")
+    X = net.check_input(X, "train_step")
     with np.errstate(**_QUIET):
-        return _step(net, loss, optimizer, X, y, clip_norm, return_grad_norm, check=True)
-
-
-def _step(net, loss, optimizer, X, y, clip_norm, return_grad_norm, check):
-    """The body of train_step; with check=True, y is checked against the forward pass's output."""
-    out = net._forward(X)
-    if check:
+        out = net.forward_unchecked(X)
         if not np.isfinite(out).all():
             raise _diverged(None, "the network's outputs overflowed to NaN or inf", optimizer)
-        _, y = loss._check(out, y)
+        _, y = loss.check(out, y)
+        return _update(net, loss, optimizer, out, y, clip_norm, return_grad_norm)
+
+
+def train_step_unchecked(net, loss, optimizer, X, y, clip_norm=None, return_grad_norm=False):
+    """train_step for a caller that checked the data: X a finite (N, n_in) array of the network's
+    dtype, y what loss.check returns for it, and NumPy's overflow warnings
+    handled by the caller (nl.train holds one np.errstate around all of its steps)."""
+    loss = get_loss(loss)
+    return _update(net, loss, optimizer, net.forward_unchecked(X), y, clip_norm, return_grad_norm)
+
+
+def _update(net, loss, optimizer, out, y, clip_norm, return_grad_norm):
+    """The step after the forward pass: loss and gradient, backward, clipping, the update."""
     value, grad = loss.value_and_derivative(out, y)
     if not math.isfinite(value):
         raise _diverged(None, f"the loss became {value}", optimizer)
-    net._backward(grad, input_grad=False)
+    net.backward_unchecked(grad, input_grad=False)
     norm = None
     if clip_norm is not None or return_grad_norm:
         norm = global_grad_norm(net.parameters())
@@ -136,20 +166,19 @@ def _step(net, loss, optimizer, X, y, clip_norm, return_grad_norm, check):
 
 
 def _make_optimizer(optimizer, net, lr, momentum):
+    """An optimiser object: the one given, or OPTIMISERS[name](parameters, lr=lr[, momentum=...])."""
     if not isinstance(optimizer, str):
         if momentum:
             raise ValueError("train: momentum= configures optimizer='sgd' only; set it on the optimiser you pass")
         return optimizer
-    if optimizer not in OPTIMISERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; known optimizers: {', '.join(OPTIMISERS)}")
-    if optimizer == "sgd":
-        return OPTIMISERS["sgd"](net.parameters(), lr=lr, momentum=momentum)
+    cls = OPTIMISERS[one_of(optimizer, OPTIMISERS, "optimizer", "train")]
+    settings = {"lr": positive(lr, "the learning rate lr", "train")}
     if momentum:
-        raise ValueError(
-            f"train: momentum={momentum!r} is SGD's setting; Adam keeps its own running mean of the "
-            "gradient (beta1). Drop momentum= or use optimizer='sgd'."
-        )
-    return OPTIMISERS["adam"](net.parameters(), lr=lr)
+        if "momentum" not in inspect.signature(cls).parameters:
+            raise ValueError(f"train: momentum={momentum!r} is SGD's setting and {cls.__name__} has none "
+                             f"({optimizer!r}); drop momentum= or use optimizer='sgd'.")
+        settings["momentum"] = momentum
+    return cls(net.parameters(), **settings)
 
 
 def _diverged(epoch, what, optimizer):
@@ -160,7 +189,7 @@ def _diverged(epoch, what, optimizer):
 
 
 def _record_activations(net, probe, history):
-    net._forward(probe)  # the probe rows of X, checked with it
+    net.forward_unchecked(probe)  # the probe rows of X, checked with it
     hidden = [layer.a for layer in net.layers[:-1]]
     history.activation_mean.append([float(a.mean()) for a in hidden])
     history.activation_std.append([float(a.std()) for a in hidden])
@@ -170,7 +199,7 @@ def _record_activations(net, probe, history):
 
 def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size=None, momentum=0.0,
           seed=0, stop_at_loss=None, track_grad_norms=False, callback=None, clip_norm=None, lr_schedule=None,
-          track_activations=False):
+          track_activations=False, allow_double_squash=False):
     """Train `net` in place and return its History.
 
     batch_size=None uses the whole data set each step (deterministic gradient descent); otherwise
@@ -180,27 +209,30 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
     ends training after the first epoch whose loss is at or below it. `track_activations` records
     statistics of each hidden layer's activations after every epoch, on a fixed probe of up to 512
     evenly spaced training inputs. `callback(epoch, net, history)` runs after every epoch (epochs
-    count from 1).
+    count from 1). A sigmoid output with loss="bce_with_logits" (or softmax with "cross_entropy")
+    squashes twice and is refused unless allow_double_squash=True.
     """
     loss = get_loss(loss)
+    if not allow_double_squash:
+        check_output_matches_loss(net, loss)
     X = as_float_array(X, "X", "train")
+    if X.ndim == 0 or len(X) == 0:
+        raise ValueError(f"train: X holds no examples (shape {X.shape}); give an (N, n_in) array with N >= 1")
     if loss.name != "cross_entropy":
         y = as_float_array(y, "y", "train")
-    if len(X) != len(y):
-        raise ValueError(f"train: X has {len(X)} examples but y has {len(y)}")
-    epochs = int(epochs)
-    if epochs < 1:
-        raise ValueError(f"train: epochs must be at least 1, got {epochs}")
-    if clip_norm is not None and not (math.isfinite(clip_norm) and clip_norm > 0):
-        raise ValueError(f"train: clip_norm must be a positive finite number or None, got {clip_norm!r}")
+    if np.ndim(y) == 0 or len(X) != len(y):
+        raise ValueError(f"train: X has {len(X)} examples but y has shape {np.shape(y)}")
+    epochs = whole(epochs, "epochs", "train")
+    if clip_norm is not None:
+        clip_norm = positive(clip_norm, "clip_norm", "train")
     optimizer = _make_optimizer(optimizer, net, lr, momentum)
     n = len(X)
-    batch = n if batch_size is None else int(batch_size)
-    if not 1 <= batch <= n:
+    batch = n if batch_size is None else whole(batch_size, "batch_size", "train")
+    if batch > n:
         raise ValueError(f"train: batch_size must lie in [1, {n}] for {n} examples, got {batch_size}")
     # The one check of the data: X against the network's input (MLP.forward), y against its output
     # (the loss). The steps below then skip both.
-    _, y = loss._check(net.forward(X), y)
+    _, y = loss.check(net.forward(X), y)
     X = X.astype(net.dtype, copy=False)
     parameters = net.parameters()
     base_lr = optimizer.lr
@@ -217,7 +249,7 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
         history.lr.append(optimizer.lr)
         order = None if batch == n else rng.permutation(n)
         epoch_losses = []
-        with np.errstate(**_QUIET):  # once for the epoch's steps, which run check=False (no guard of their own)
+        with np.errstate(**_QUIET):  # once for the epoch's steps, which are unchecked (no guard of their own)
             for start in range(0, n, batch):
                 Xb, yb = X, y
                 if order is not None:
@@ -225,8 +257,7 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
                     Xb, yb = X[rows], y[rows]
                 last_step = start + batch >= n
                 try:
-                    result = train_step(net, loss, optimizer, Xb, yb, clip_norm=clip_norm, check=False,
-                                        return_grad_norm=last_step)
+                    result = train_step_unchecked(net, loss, optimizer, Xb, yb, clip_norm, return_grad_norm=last_step)
                 except TrainingDiverged as error:
                     raise _diverged(epoch, error.reason, optimizer) from None
                 if last_step:
@@ -241,7 +272,7 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
         history.loss.append(float(np.mean(epoch_losses)))
         with np.errstate(**_QUIET):  # finite but huge weights can overflow here too
             if classification:
-                out = net._forward(X)
+                out = net.forward_unchecked(X)
                 if not np.isfinite(out).all():
                     raise _diverged(epoch, "the network's outputs overflowed to NaN or inf", optimizer)
                 history.accuracy.append(_accuracy(out, y, loss))
@@ -254,5 +285,5 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
         if stop_at_loss is not None and history.loss[-1] <= stop_at_loss:
             break
     with np.errstate(**_QUIET):
-        history.end_loss = float(loss.value(net._forward(X), y))
+        history.end_loss = float(loss.value(net.forward_unchecked(X), y))
     return history

@@ -6,9 +6,15 @@
 returns ipywidgets sliders over the given values; when the book is built (the build sets
 NONLIN_EXPLORER=static) it returns a matplotlib player over the same values, which works in a
 static page with no kernel. NONLIN_EXPLORER=live or =static forces either.
+
+The player is written for every reader: each frame has a written description (alt text, from
+`nonlin.book.plotting.figure_description`, updated as the frame changes), the slider and buttons
+have names and work from the keyboard, and the image scales down to a phone's width.
 """
 
+import html as html_lib
 import itertools
+import json
 import os
 import re
 
@@ -74,20 +80,53 @@ def explore(draw, figsize=(7, 3), fps=3, max_frames=40, **params):
 def _player(draw, grid, defaults, figsize, fps, max_frames):
     from IPython.display import HTML
 
+    from .plotting import drawn_texts, figure_description
+
     frames = _frames(grid, defaults, max_frames)
     fig = plt.figure(figsize=figsize, dpi=72)
+    descriptions, drawn = {}, {}
 
     def show(i):
         fig.clear()
         draw(fig, **frames[i])
         fig.suptitle(_caption(frames[i]), fontsize=10)
+        descriptions[i], drawn[i] = figure_description(fig), drawn_texts(fig)
 
     animation = FuncAnimation(fig, show, frames=len(frames), interval=1000 / fps)
     html = animation.to_jshtml(default_mode="once")
     plt.close(fig)
     # matplotlib links its button icons from a CDN; the book ships Font Awesome itself, offline.
     html = re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>', "", html)
-    return HTML(html)
+    names = " and ".join(grid)
+    alts = [f"Explorer frame {i + 1} of {len(frames)}. {descriptions[i]}" for i in range(len(frames))]
+    html = _accessible(html, alts, f"Explorer: {len(frames)} frames over {names}")
+    return HTML(html, metadata={"alt": alts[0], "nonlin_figure": drawn[0]})
+
+
+def _accessible(html, alts, label):
+    """Name the player's parts for assistive technology, keep it within a phone's width, and give its
+    image the description of the frame it shows."""
+    match = re.search(r'<img id="(_anim_img\w+)">', html)
+    slider = re.search(r'<input id="(_anim_slider\w+)"', html)
+    if match is None or slider is None:
+        raise RuntimeError("explore: matplotlib's player changed; nonlin.book.explore must be updated")
+    image_id, slider_id = match.group(1), slider.group(1)
+    html = html.replace(match.group(0), f'<img id="{image_id}" class="nonlin-player-frame" '
+                                        f'alt="{html_lib.escape(alts[0], quote=True)}">')
+    html = html.replace('class="anim-slider"', 'class="anim-slider" aria-label="Frame"', 1)
+    html = html.replace('<div class="animation">', f'<div class="animation nonlin-player" role="group" '
+                                                   f'aria-label="{html_lib.escape(label, quote=True)}">', 1)
+    alts_json = json.dumps(alts, ensure_ascii=False).replace("</", "<\\/")
+    html += (
+        "<script>(function () {\n"
+        f"  var img = document.getElementById('{image_id}'), alts = {alts_json};\n"
+        "  new MutationObserver(function () {\n"
+        f"    var slider = document.getElementById('{slider_id}');\n"
+        "    img.alt = alts[slider ? parseInt(slider.value, 10) : 0] || alts[0];\n"
+        "  }).observe(img, {attributes: true, attributeFilter: ['src']});\n"
+        "})();</script>\n"
+    )
+    return html
 
 
 def _live(draw, grid, defaults, figsize):

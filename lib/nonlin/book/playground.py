@@ -74,7 +74,7 @@ def run(dataset, activation, depth, width, lr, optimizer, epochs, snapshot_every
     loss on the whole data set. If training diverges, "diverged_at" is the epoch in which it did
     (the one after the last completed epoch) and the snapshots stop before it; otherwise it is None.
     """
-    from .network import MLP
+    from ..network import MLP
 
     X, y, n_out, loss = _data(dataset)
     init = "xavier" if activation in ("sigmoid", "tanh") else "he"

@@ -56,7 +56,8 @@ def _label(activation):
     return getattr(activation, "label", None) or repr(activation).removeprefix("nl.")
 
 
-def plot_function_and_derivative(activations, x_range=(-6, 6), axes=None, n_points=601, labels=None):
+def plot_function_and_derivative(activations, x_range=(-6, 6), axes=None, n_points=601, labels=None,
+                                 describe=None):
     """Left panel: f(x); right panel: f'(x), for one activation or several overlaid. Returns (fig, axes)."""
     if isinstance(activations, Activation):
         activations = [activations]
@@ -76,6 +77,7 @@ def plot_function_and_derivative(activations, x_range=(-6, 6), axes=None, n_poin
         ax.axvline(0, color="k", lw=0.6)
     if len(activations) > 1:
         axes[0].legend()
+    describe_figure(fig, describe)
     return fig, axes
 
 
@@ -83,7 +85,8 @@ def _predict(model, points):
     return model.forward(points) if hasattr(model, "forward") else np.asarray(model(points))
 
 
-def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, output="auto", title=None):
+def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, output="auto", title=None,
+                           describe=None):
     """Colour the plane by the model's output and scatter the data on top.
 
     `model` is an MLP or a function from (N, 2) points to outputs. One output column is read as
@@ -116,6 +119,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, ou
                edgecolors="k", linewidths=0.5, s=30)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.grid(False)
+    describe_figure(ax, describe)
     return ax
 
 
@@ -123,7 +127,7 @@ def _as_curve(curve):
     return curve.loss if hasattr(curve, "loss") else list(curve)
 
 
-def plot_loss_curves(curves, ax=None, log=True, ylabel="loss", title=None):
+def plot_loss_curves(curves, ax=None, log=True, ylabel="loss", title=None, describe=None):
     """One line per entry of {label: History or sequence of per-epoch values}."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.2), constrained_layout=True)
@@ -135,10 +139,11 @@ def plot_loss_curves(curves, ax=None, log=True, ylabel="loss", title=None):
         ax.set_yscale("log")
     if len(curves) > 1:
         ax.legend()
+    describe_figure(ax, describe)
     return ax
 
 
-def plot_fit(x, y, predictions, ax=None, truth=None, title=None):
+def plot_fit(x, y, predictions, ax=None, truth=None, title=None, describe=None):
     """1-D regression: data as dots, each {label: prediction} as a line, optional truth dashed."""
     x = np.asarray(x).ravel()
     order = np.argsort(x)
@@ -151,10 +156,11 @@ def plot_fit(x, y, predictions, ax=None, truth=None, title=None):
         ax.plot(x[order], np.asarray(prediction).ravel()[order], lw=2, label=label)
     ax.set(xlabel="x", ylabel="y", title=title)
     ax.legend()
+    describe_figure(ax, describe)
     return ax
 
 
-def plot_layer_norms(norms, ax=None, log=True, ylabel="gradient norm", title=None):
+def plot_layer_norms(norms, ax=None, log=True, ylabel="gradient norm", title=None, describe=None):
     """One line per entry of {label: value per layer}, layer 1 = the input side."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.2), constrained_layout=True)
@@ -165,10 +171,12 @@ def plot_layer_norms(norms, ax=None, log=True, ylabel="gradient norm", title=Non
         ax.set_yscale("log")
     if len(norms) > 1:
         ax.legend()
+    describe_figure(ax, describe)
     return ax
 
 
-def plot_descent_path(loss, paths, xlim, ylim, ax=None, optimum=None, levels=12, resolution=120, title=None):
+def plot_descent_path(loss, paths, xlim, ylim, ax=None, optimum=None, levels=12, resolution=120, title=None,
+                      describe=None):
     """Contours of a loss of two weights, loss(w1, w2) on grids, with each {label: (steps, 2) path}."""
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 3.6), constrained_layout=True)
@@ -186,10 +194,12 @@ def plot_descent_path(loss, paths, xlim, ylim, ax=None, optimum=None, levels=12,
     ax.set(xlim=xlim, ylim=ylim, xlabel="$w_1$", ylabel="$w_2$", aspect="equal", title=title)
     ax.grid(False)
     ax.legend(fontsize=8, loc="upper right")
+    describe_figure(ax, describe)
     return ax
 
 
-def plot_error_vs_size(sizes, curves, ax=None, xlabel="number of neurons", ylabel="error", title=None):
+def plot_error_vs_size(sizes, curves, ax=None, xlabel="number of neurons", ylabel="error", title=None,
+                       describe=None):
     """Log-log lines of {label: errors} against model sizes; a straight line means a power law.
 
     A label starting with "bound" is drawn as a dashed black reference line.
@@ -201,4 +211,216 @@ def plot_error_vs_size(sizes, curves, ax=None, xlabel="number of neurons", ylabe
         ax.loglog(sizes, values, style, lw=1 if style == "k--" else 1.5, label=label)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend()
+    describe_figure(ax, describe)
     return ax
+
+
+# --- figure descriptions ------------------------------------------------------------------------
+# The alt text of every figure, built from what is drawn; see the module's docstring.
+
+_TEX = {
+    r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε", r"\varepsilon": "ε",
+    r"\eta": "η", r"\theta": "θ", r"\lambda": "λ", r"\mu": "μ", r"\sigma": "σ", r"\tau": "τ", r"\phi": "φ",
+    r"\partial": "∂", r"\nabla": "∇", r"\|": "‖", r"\cdot": "·", r"\times": "×", r"\infty": "∞",
+    r"\leq": "≤", r"\le": "≤", r"\geq": "≥", r"\ge": "≥", r"\approx": "≈", r"\prime": "′", r"\max": "max",
+    r"\min": "min", r"\log": "log", r"\exp": "exp", r"\tanh": "tanh", r"\,": " ", r"\;": " ", r"\!": "",
+}
+
+
+def plain_text(text):
+    """A label as a reader hears it: matplotlib's $mathtext$ without dollars, braces and backslashes."""
+    text = str(text or "")
+    for command, symbol in sorted(_TEX.items(), key=lambda item: -len(item[0])):
+        # a command's name ends at the first non-letter; a space after it only separates (TeX drops it)
+        ending = r"(?![A-Za-z]) ?" if command[1:].isalpha() else ""
+        text = re.sub(re.escape(command) + ending, symbol, text)
+    text = re.sub(r"\\(?:mathrm|mathbf|mathit|text|operatorname|left|right)\b", "", text)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = text.replace("$", "").replace("{", "").replace("}", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _figure_of(target):
+    if isinstance(target, Figure):
+        return target
+    figure = getattr(target, "figure", None)
+    if figure is None and np.ndim(target) and np.size(target):  # an array of axes
+        figure = np.ravel(target)[0].figure
+    if figure is None:
+        raise TypeError(f"describe_figure: give a matplotlib Figure or Axes, got {type(target).__name__}")
+    return figure.get_figure(root=True) if hasattr(figure, "get_figure") else figure
+
+
+def describe_figure(target, point):
+    """Attach the sentence saying what the figure shows (its point) to the figure of `target`.
+
+    `target` is a Figure, an Axes or an array of Axes; `point` a sentence, or None (then nothing
+    changes). The sentence is appended to the description built from the figure's texts."""
+    if point is None:
+        return target
+    if not isinstance(point, str) or not point.strip():
+        raise ValueError(f"describe: give one sentence saying what the figure shows, got {point!r}")
+    figure = _figure_of(target)
+    figure._nonlin_point = point.strip()
+    return target
+
+
+def _titles(ax):
+    return [ax.get_title(loc) for loc in ("left", "center", "right") if ax.get_title(loc)]
+
+
+def _is_drawn(ax):
+    return ax.get_visible() and (ax.axison or bool(_titles(ax)))
+
+
+def drawn_texts(fig):
+    """What the figure shows in words, read from the artists: {"suptitle", "axes": [{title, xlabel, ...}]}.
+
+    This record is what a description must name; the build keeps it beside the description and the
+    tests compare the two."""
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    axes = []
+    for ax in fig.axes:
+        if not _is_drawn(ax):
+            continue
+        legend = ax.get_legend()
+        axes.append({
+            "title": " ".join(_titles(ax)),
+            "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+            "legend": [t.get_text() for t in legend.get_texts()] if legend is not None else [],
+        })
+    return {"suptitle": suptitle, "axes": axes}
+
+
+def _number(value):
+    value = float(value)
+    return f"{value:.3g}".replace("-", "−")
+
+
+def _marks(ax):
+    from matplotlib.collections import PathCollection
+    from matplotlib.contour import ContourSet
+    from matplotlib.patches import Rectangle
+
+    lines = [line for line in ax.get_lines() if line.get_visible() and len(line.get_xdata()) > 2]
+    kinds = []
+    if any(isinstance(c, ContourSet) and c.filled for c in ax.collections):
+        kinds.append("shaded regions")
+    if any(isinstance(c, ContourSet) and not c.filled for c in ax.collections):
+        kinds.append("contour lines")
+    if ax.images:
+        kinds.append("a colour map")
+    if any(isinstance(c, PathCollection) and not isinstance(c, ContourSet) for c in ax.collections):
+        kinds.append("scattered points")
+    if any(isinstance(p, Rectangle) for p in ax.patches):
+        kinds.append("bars")
+    if lines:
+        kinds.append("one line" if len(lines) == 1 else f"{len(lines)} lines")
+    return kinds
+
+
+def _axis(ax, which):
+    label = plain_text(ax.get_xlabel() if which == "x" else ax.get_ylabel())
+    scale = ax.get_xscale() if which == "x" else ax.get_yscale()
+    low, high = ax.get_xlim() if which == "x" else ax.get_ylim()
+    span = f"from {_number(low)} to {_number(high)}"
+    log = ", log scale" if scale == "log" else ""
+    unlabelled = "horizontal axis" if which == "x" else "vertical axis"
+    return f"{label} ({span}{log})" if label else f"{unlabelled} {span}{log}"
+
+
+def _describe_axes(ax):
+    parts = [f"{_axis(ax, 'y')} against {_axis(ax, 'x')}"]
+    marks = _marks(ax)
+    if marks:
+        parts.append("drawn as " + ", ".join(marks))
+    legend = ax.get_legend()
+    if legend is not None and legend.get_texts():
+        parts.append("legend: " + ", ".join(plain_text(t.get_text()) for t in legend.get_texts()))
+    title = plain_text(" ".join(_titles(ax)))
+    return (f"\u201c{title}\u201d: " if title else "") + "; ".join(parts)
+
+
+def figure_description(fig):
+    """The figure in words: its title, each panel's title, axes (labels, ranges, scale), marks and
+    legend, then the authored point (describe=...). Every title and axis label as drawn is named."""
+    fig = _figure_of(fig)
+    axes = [ax for ax in fig.axes if _is_drawn(ax)]
+    texts = drawn_texts(fig)
+    head = "Figure"
+    if texts["suptitle"]:
+        head += f" \u201c{plain_text(texts['suptitle'])}\u201d"
+    if not axes:
+        sentences = [head + "."]
+    elif len(axes) == 1:
+        sentences = [f"{head}: {_describe_axes(axes[0])}."]
+    else:
+        sentences = [f"{head} with {len(axes)} panels."]
+        sentences += [f"Panel {i}, {_describe_axes(ax)}." for i, ax in enumerate(axes, 1)]
+    point = getattr(fig, "_nonlin_point", None)
+    if point:
+        sentences.append(point)
+    return " ".join(sentences)
+
+
+def _png_formatter():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return None
+    return shell.display_formatter.formatters["image/png"]
+
+
+def install_figure_descriptions():
+    """In IPython, make every displayed figure carry its description in the output's metadata.
+
+    The PNG is made as before (matplotlib-inline's formatter); its metadata gains
+    `{"alt": figure_description(fig), "nonlin_figure": drawn_texts(fig)}`. matplotlib-inline
+    registers its own formatter when its backend first loads, so the backend is loaded first, and
+    the hook checks again after every cell. Outside IPython this does nothing."""
+    formatter = _png_formatter()
+    if formatter is None:
+        return False
+    backend = str(mpl.rcParams._get("backend"))
+    if "inline" in backend and "matplotlib_inline.backend_inline" not in sys.modules:
+        import matplotlib_inline.backend_inline  # noqa: F401  (registers its formatter, which we wrap)
+    _wrap(formatter)
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if not any(getattr(f, "_nonlin", False) for f in shell.events.callbacks.get("post_execute", [])):
+        def keep_installed():
+            _wrap(_png_formatter())
+
+        keep_installed._nonlin = True
+        shell.events.register("post_execute", keep_installed)
+    return True
+
+
+def _wrap(formatter):
+    if formatter is None:
+        return
+    try:
+        current = formatter.lookup_by_type(Figure)
+    except KeyError:
+        current = None
+    if getattr(current, "_nonlin", False):
+        return
+
+    def png_with_description(fig):
+        if current is not None:
+            data = current(fig)
+        else:
+            from IPython.core.pylabtools import print_figure
+
+            data = print_figure(fig, "png", bbox_inches="tight", base64=True)
+        if data is None:
+            return None
+        data, metadata = data if isinstance(data, tuple) else (data, {})
+        return data, {**(metadata or {}), "alt": figure_description(fig), "nonlin_figure": drawn_texts(fig)}
+
+    png_with_description._nonlin = True
+    formatter.for_type(Figure, png_with_description)
