@@ -1,7 +1,8 @@
 """One training step of nonlin against the same step in PyTorch, on identical weights and data.
 
-A step is exactly what the inner loop of `nl.train` runs for one batch: `nl.train_step_unchecked`, i.e. forward pass, softmax cross-entropy (its value and its gradient), backward pass
-without the gradient for the input, and a plain SGD update. Like nl.train, it checks the data once,
+A step is exactly what the inner loop of `nl.train` runs for one batch: `nl.train_step_unchecked`,
+i.e. forward pass, softmax cross-entropy (its value and its gradient), backward pass without the
+gradient for the input, and a plain SGD update. Like nl.train, it checks the data once,
 outside the timed step (`check_same_step` runs the checked step once and compares it with PyTorch). The
 PyTorch step is the idiomatic one: nn.Linear layers, F.cross_entropy, loss.backward() (the input
 needs no gradient, so none is computed) and torch.optim.SGD.
