@@ -12,12 +12,12 @@ Each module is short enough to read beside the chapter that explains it:
     schedules.py    learning-rate schedules: cosine, step
     train.py        the training loop, one training step (train_step) and its History
     gradcheck.py    finite-difference gradient checks
-    diagnostics.py  gradient norms per layer, dead, zero and saturated units
     seeding.py      nl.rng(seed), every random draw; NONLIN_PERTURB, the last-bits gate
     datasets.py     XOR, two moons, spirals, 1-D regression, digits, train/test split
 
 The book layer, `nonlin.book`, sits beside the core and is never imported by it: glue and claims,
-the plotting vocabulary, explorers and the playground, checked exercises and timing. Its names are
+the comparison protocol, diagnostics (gradient norms, dead and saturated units), the plotting
+vocabulary, explorers and the playground, checked exercises and timing. Its names are
 reachable as `nl.plot_loss_curves`, `nl.explore`, ... but load only on first use, so `import nonlin`
 loads NumPy and the core alone (no matplotlib, IPython or ipywidgets).
 """
@@ -27,28 +27,9 @@ import importlib
 from . import datasets, losses, schedules
 from ._checks import NonFiniteError
 from .activations import (
-    ELU,
-    GELU,
-    Activation,
-    Identity,
-    LeakyReLU,
-    PReLU,
-    ReLU,
-    Sigmoid,
-    SiLU,
-    Softplus,
-    Tanh,
-    elu,
-    gelu,
-    identity,
-    leaky_relu,
-    relu,
-    sigmoid,
-    silu,
-    softplus,
-    tanh,
+    ELU, GELU, Activation, Identity, LeakyReLU, PReLU, ReLU, Sigmoid, SiLU, Softplus, Tanh, elu, gelu, identity,
+    leaky_relu, relu, sigmoid, silu, softplus, tanh
 )
-from .diagnostics import GradientNorms, dead_unit_fraction, gradient_norms, saturated_fraction, zero_fraction
 from .gradcheck import check_gradient, check_mlp_gradients, numerical_gradient, relative_error
 from .init import constant, he, normal, xavier
 from .layernorm import LayerNorm
@@ -61,36 +42,17 @@ from .train import History, TrainingDiverged, accuracy, train, train_step, train
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ACTIVATIONS", "ELU", "GELU", "LayerNorm", "MLP", "SGD", "Activation", "Adam", "Dense", "History", "Identity",
-    "LeakyReLU", "NonFiniteError", "PReLU", "ReLU", "SiLU", "Sigmoid", "Softmax", "Softplus", "Tanh",
-    "GradientNorms", "TrainingDiverged", "accuracy", "dead_unit_fraction", "gradient_norms", "saturated_fraction",
-    "zero_fraction", "check_gradient", "check_mlp_gradients", "clip_grad_norm", "constant", "datasets", "elu",
-    "exercises",
-    "explore", "explorer_mode", "gelu", "get_activation", "he", "identity", "leaky_relu",
-    "log_softmax", "logsumexp", "losses", "normal", "numerical_gradient", "plot_decision_boundary",
-    "plot_descent_path", "plot_error_vs_size", "plot_fit", "plot_function_and_derivative", "plot_layer_norms",
-    "plot_loss_curves", "playground",
-    "relative_error", "relu", "rng", "schedules", "sigmoid", "silu", "softmax", "softplus", "tanh", "time_call",
-    "train",
-    "train_step", "train_step_unchecked", "use_book_style", "xavier",
-]
 
-# The book layer's names, loaded on first use: name -> (module in nonlin.book, attribute or None for the module).
-_BOOK = {
-    "exercises": ("exercises", None),
-    "explore": ("explore", "explore"),
-    "explorer_mode": ("explore", "explorer_mode"),
-    "playground": ("playground", "playground"),
-    "time_call": ("timing", "time_call"),
-    **{name: ("compare", name) for name in (
-        "compare", "compare_to_reference", "tune_rate", "rate_grid", "plot_comparison",
-    )},
-    **{name: ("plotting", name) for name in (
-        "plot_decision_boundary", "plot_descent_path", "plot_error_vs_size", "plot_fit",
-        "plot_function_and_derivative", "plot_layer_norms", "plot_loss_curves", "use_book_style",
-    )},
+# The book layer's names, loaded on first use: module in nonlin.book -> names (the module itself for "exercises").
+_BOOK_MODULES = {
+    "exercises": [], "explore": ["explore", "explorer_mode"], "playground": ["playground"], "timing": ["time_call"],
+    "compare": ["compare", "compare_to_reference", "tune_rate", "rate_grid", "plot_comparison"],
+    "diagnostics": ["GradientNorms", "dead_unit_fraction", "gradient_norms", "saturated_fraction", "zero_fraction"],
+    "plotting": ["plot_decision_boundary", "plot_descent_path", "plot_error_vs_size", "plot_fit",
+                 "plot_function_and_derivative", "plot_layer_norms", "plot_loss_curves", "use_book_style"],
 }
+_BOOK = {name: (module, name) for module, names in _BOOK_MODULES.items() for name in names} | {
+    "exercises": ("exercises", None)}
 
 
 def __getattr__(name):

@@ -1,13 +1,10 @@
-"""The engine's one boundary: every public entry point checks its arguments with these helpers, so
-bad input gets a clear error naming what was expected and what came, not a bare NumPy traceback.
+"""The engine's one boundary: every public entry point checks its arguments with these helpers, and
+bad input gets an error naming what was expected and what came. Inside, the engine trusts them.
 
-    lr = positive(lr, "lr", "SGD")                      # a finite number > 0 (not a bool, not a string)
-    epochs = whole(epochs, "epochs", "train")           # an integer >= 1 (2.5 is refused, not truncated)
-    beta = in_range(beta1, "beta1", "Adam", 0, 1)       # a finite number in [0, 1)
-    name = one_of(optimizer, OPTIMISERS, "optimizer", "train")
-    X = as_float_array(X, "X", "train")                 # a finite float32/float64 array
-
-Inside, the engine trusts what its boundary checked.
+    lr = positive(lr, "lr", "SGD")                  # a finite number > 0 (not True, not "0.1")
+    epochs = whole(epochs, "epochs", "train")       # an integer >= 1 (2.5 is refused, not truncated)
+    beta1 = in_range(beta1, "beta1", "Adam", 0, 1)  # a finite number in [0, 1)
+    X = as_float_array(X, "X", "train")             # a finite float32/float64 array
 """
 
 import math
@@ -16,8 +13,8 @@ import numbers
 import numpy as np
 
 
-def _real(value, name, where):
-    """`value` as a float, refusing what only looks like a number (True, '0.1', None, arrays)."""
+def finite(value, name, where):
+    """A finite real number, as a float; refuses what only looks like one (True, '0.1', None, arrays)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a real number, got {value!r} ({type(value).__name__})")
     value = float(value)
@@ -28,7 +25,7 @@ def _real(value, name, where):
 
 def positive(value, name, where):
     """A finite number > 0, as a float."""
-    value = _real(value, name, where)
+    value = finite(value, name, where)
     if value <= 0:
         raise ValueError(f"{where}: {name} must be a positive finite number, got {value!r}")
     return value
@@ -36,7 +33,7 @@ def positive(value, name, where):
 
 def in_range(value, name, where, low, high, closed="[)"):
     """A finite number in the interval from low to high; `closed` gives the brackets, e.g. "[)", "[]"."""
-    value = _real(value, name, where)
+    value = finite(value, name, where)
     above = value >= low if closed[0] == "[" else value > low
     below = value <= high if closed[1] == "]" else value < high
     if not (above and below):
@@ -94,23 +91,17 @@ def require_finite(array, name="x", where="nonlin"):
     bad = np.argwhere(~finite)
     first = tuple(int(i) for i in bad[0])
     kinds = "NaN" if np.isnan(array[tuple(bad[0])]) else "inf"
-    raise NonFiniteError(
-        f"{where}: {name} must be finite, but {len(bad)} of {array.size} entries are NaN or ±inf "
-        f"(the first, at index {first}, is {kinds}). NaN or inf in a network usually means training "
-        "diverged: try a smaller learning rate."
-    )
+    raise NonFiniteError(f"{where}: {name} must be finite, but {len(bad)} of {array.size} entries are NaN or ±inf "
+                         f"(the first, at index {first}, is {kinds}). NaN or inf in a network usually means "
+                         "training diverged: try a smaller learning rate.")
 
 
 def require_same_shape(a, b, name_a, name_b, where, hint=""):
     if a.shape != b.shape:
-        raise ValueError(
-            f"{where}: {name_a} and {name_b} must have the same shape, got {name_a}{a.shape} "
-            f"and {name_b}{b.shape}.{(' ' + hint) if hint else ''}"
-        )
+        raise ValueError(f"{where}: {name_a} and {name_b} must have the same shape, got {name_a}{a.shape} "
+                         f"and {name_b}{b.shape}.{(' ' + hint) if hint else ''}")
 
 
 def require_in_closed_unit_interval(array, name, where):
     if array.size and (array.min() < 0 or array.max() > 1):
-        raise ValueError(
-            f"{where}: {name} must lie in [0, 1], got values from {array.min():g} to {array.max():g}"
-        )
+        raise ValueError(f"{where}: {name} must lie in [0, 1], got values from {array.min():g} to {array.max():g}")

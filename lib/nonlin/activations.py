@@ -1,20 +1,15 @@
 """Elementwise activation functions, each with its derivative right beside it.
 
-Every activation is a callable object:
-
     y = nl.sigmoid(x)            # the value
     d = nl.sigmoid.grad(x)       # the elementwise derivative dy/dx
     g = nl.sigmoid.vjp(x, gout)  # backprop: gout * dy/dx
     J = nl.sigmoid.jacobian(x)   # 1-D x -> the (n, n) diagonal Jacobian
 
-float32 in gives float32 out; any other real input is computed in float64. Inputs must be
-finite. Softmax, which is not elementwise, lives in `nonlin.softmax`.
-
-A subclass writes two hooks for a checked float array x: `value(x)` and `derivative(x)`. The
-public calls above check their input once and then call the hooks. Inside a network the input
-was checked already, so `Dense` calls the unchecked `backward(x, y, grad_output)` with the
-stored output y = f(x): sigmoid and tanh override it to reuse y (σ' = σ(1 - σ), tanh' = 1 - tanh²)
-instead of computing a second exponential.
+float32 in gives float32 out; any other real input is computed in float64; inputs must be finite.
+A subclass writes two hooks for a checked float array x, `value(x)` and `derivative(x)`; the calls
+above check x once and call them. Inside a network `Dense` calls the unchecked `backward(x, y,
+grad_output)` with the stored output y = f(x), which sigmoid and tanh override to reuse y
+(σ' = σ(1 - σ), tanh' = 1 - tanh²). Softmax, which is not elementwise, lives in `nonlin.softmax`.
 """
 
 import math
@@ -22,7 +17,7 @@ import math
 import numpy as np
 
 from . import fast
-from ._checks import as_float_array, in_range, positive, require_same_shape
+from ._checks import as_float_array, finite, in_range, positive, require_same_shape
 
 
 class Activation:
@@ -100,10 +95,8 @@ class Sigmoid(Activation):
 
     def backward(self, x, y, grad_output):
         # Backprop reuses the forward value y = σ(x): σ' = y(1 - y), no second exponential. For large x,
-        # 1 - y inherits y's rounding error, so y(1 - y) has a relative error up to about ε/(2σ'),
-        # ε = 2.2e-16 in float64: 4e-8 at x = 20, 1e-3 at x = 30, 6e-2 at x = 35, and σ' = 0 from
-        # x ≈ 37. The absolute error stays below ε, far below what a gradient step feels; `grad`
-        # keeps full relative precision (e / (1 + e)^2) for plots of σ' in the tails.
+        # 1 - y inherits y's rounding error (relative error ~ε/(2σ'); σ' = 0 from x ≈ 37 in float64),
+        # an absolute error below ε; `grad` keeps full relative precision for plots of the tails.
         d = 1 - y
         d *= y
         d *= grad_output
@@ -189,7 +182,7 @@ class PReLU(LeakyReLU):
     learnable = True  # nl.MLP refuses activations with parameters of their own
 
     def __init__(self, alpha=0.25):
-        self.alpha = in_range(alpha, "alpha", "PReLU", -math.inf, math.inf, "()")
+        self.alpha = finite(alpha, "alpha", "PReLU")
 
     def grad_alpha(self, x, grad_output):
         x = self.check(x)

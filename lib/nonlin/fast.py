@@ -1,7 +1,6 @@
-"""Speed, in one marked place. Each function here computes a textbook formula written elsewhere in the
-engine, faster; tests/test_fast.py holds each one to that formula (bit for bit, or within the few
-ulp said here), and `make bench` measures what each saves. A trick that does not pay its way there
-is deleted, not kept.
+"""Speed, in one marked place. Each function computes a textbook formula written elsewhere in the
+engine, faster; tests/test_fast.py holds each to that formula, and `make bench` measures what each
+saves (a trick that does not pay its way there is deleted).
 
     sigmoid(x)                  σ(x) = e^{min(x,0)} / (1 + e^{-|x|})      activations.Sigmoid
     subtract_scaled(p, lr, s)   p ← p − lr·s, in place                    optim.SGD
@@ -24,11 +23,8 @@ def _scipy():
 
 
 def sigmoid(x):
-    """σ(x) by SciPy's expit: one pass and one exponential per entry, precise in both tails.
-
-    The stable formula in activations.Sigmoid takes two exponentials and four more passes over the
-    array (min, abs, negate, add, divide): about 2.7 times expit's time in float64. Both agree
-    within 2 ulp (tests/test_fast.py)."""
+    """σ(x) by SciPy's expit: one pass and one exponential per entry, precise in both tails, where
+    activations.stable_sigmoid takes two exponentials and four more passes (~2.7x the time)."""
     return _scipy()["expit"](x)
 
 
@@ -51,12 +47,8 @@ def subtract_scaled(param, lr, step):
 
 
 def row_max(z):
-    """z.max(axis=1, keepdims=True) for a 2-D z: the same numbers, faster for a few classes.
-
-    NumPy reduces each row of K entries in its own short inner loop; for K = 10 classes that costs
-    several times the arithmetic. A transposed copy turns the row maxima into K - 1 elementwise
-    maxima over long contiguous rows. A maximum is exact, so the result is bit for bit the same.
-    For K above 32 the rows are long enough and NumPy's reduction is the faster one."""
+    """z.max(axis=1, keepdims=True) for a 2-D z, bit for bit. NumPy reduces each short row in its own
+    inner loop; for K <= 32 classes, K - 1 elementwise maxima over a transposed copy are faster."""
     if z.shape[1] > 32:
         return z.max(axis=1, keepdims=True)
     return np.ascontiguousarray(z.T).max(axis=0).reshape(-1, 1)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ._checks import in_range, one_of, positive
+from ._checks import finite, one_of, positive
 
 
 def xavier(n_in, n_out, rng, dtype=np.float64):
@@ -44,10 +44,7 @@ def initial_weights(name, n_in, n_out, rng, dtype=np.float64, scale=None, gain=1
         std = 0.01 if scale is None else positive(scale, "init_scale", 'init="normal"')
         weights = normal(n_in, n_out, rng, dtype, std)
     elif name == "constant":
-        if scale is None:
-            raise ValueError('init="constant" needs init_scale, the value of every weight; got None')
-        value = in_range(scale, "init_scale", 'init="constant"', -math.inf, math.inf, "()")
-        weights = constant(n_in, n_out, rng, dtype, value)
+        weights = constant(n_in, n_out, rng, dtype, finite(scale, "init_scale, every weight's value,", "MLP"))
     elif scale is not None:
         raise ValueError(f'init_scale sets init="normal" and init="constant" only; init={name!r} fixes its own scale')
     else:

@@ -14,12 +14,11 @@ Backward, given g = dL/dy. The parameters: dL/dβ_j = Σ_rows g_j and dL/dγ_j =
 
     ∂x̂_j/∂z_k = (δ_jk - 1/n) / s - (z_j - μ) x̂_k / (n s²) = (δ_jk - 1/n - x̂_j x̂_k / n) / s.
 
-Summing ĝ_j times this over j:
+Summing ĝ_j times this over j gives
 
     dL/dz_k = (1/s) (ĝ_k - mean_j ĝ_j - x̂_k mean_j ĝ_j x̂_j).
 
-The two means remove what normalisation ignores: a shift of z (the mean of ĝ) and a rescaling of z
-(the component of ĝ along x̂).
+The two means remove what normalisation ignores: a shift of z and a rescaling of z (ĝ along x̂).
 """
 
 import math

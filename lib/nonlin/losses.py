@@ -38,8 +38,7 @@ class Loss:
         """Unchecked (L, dL/dprediction) for the training loop, which checked its data once."""
         return self.value(prediction, target), self.derivative(prediction, target)
 
-    def _finite(self, result, what):
-        # Only a result too large for the float type gets here (e.g. mse of errors near 1e200).
+    def _finite(self, result, what):  # only a result too large for the float type fails (mse of 1e200)
         if not np.all(np.isfinite(result)):
             raise NonFiniteError(
                 f"{self.name}: the {what} overflowed the floating-point range; the predictions are far "
@@ -68,8 +67,7 @@ class MSE(Loss):
 
     name = "mse"
 
-    # The only loss whose finite inputs can overflow (an error of 1e200 squared): the result is
-    # then inf, which Loss turns into a clear error, instead of a warning here.
+    # The only loss whose finite inputs can overflow (1e200 squared): Loss turns the inf into a clear error.
     def value(self, pred, y):
         with np.errstate(over="ignore", invalid="ignore"):
             return np.sum((pred - y) ** 2) / len(pred)
@@ -136,32 +134,23 @@ class CrossEntropy(Loss):
 
     def check(self, logits, labels):
         logits = as_float_array(logits, "logits", self.name)
-        if logits.ndim != 2:
-            raise ValueError(f"cross_entropy: logits must have shape (N, K), got shape {logits.shape}")
-        n, k = logits.shape
-        labels = np.asarray(labels)
-        if labels.ndim == 2 and labels.shape == logits.shape:
-            raise ValueError(
-                "cross_entropy: labels must be N integer class indices, got a 2-D array of shape "
-                f"{labels.shape}. For one-hot labels pass labels.argmax(axis=1)."
-            )
+        if logits.ndim != 2 or len(logits) == 0:
+            raise ValueError(f"cross_entropy: logits must have shape (N, K) with N >= 1, got shape {logits.shape}")
+        (n, k), labels = logits.shape, np.asarray(labels)
         if labels.shape != (n,):
-            raise ValueError(
-                f"cross_entropy: logits have {n} rows, so labels must have shape ({n},), got {labels.shape}"
-            )
+            hint = {logits.shape: " For one-hot labels pass labels.argmax(axis=1).",
+                    (n, 1): " For a column of labels pass labels.ravel()."}.get(labels.shape, "")
+            raise ValueError(f"cross_entropy: logits have {n} rows, so labels must be {n} class indices of shape "
+                             f"({n},); got shape {labels.shape}.{hint}")
         if labels.dtype == np.bool_ or not np.issubdtype(labels.dtype, np.number):
             raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
         if not np.issubdtype(labels.dtype, np.integer):
-            if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+            if not (np.all(np.isfinite(labels)) and np.all(labels == np.round(labels))):
                 raise ValueError("cross_entropy: labels must be whole numbers (class indices), got non-integer values")
             labels = labels.astype(np.int64)
-        if n == 0:
-            raise ValueError("cross_entropy: expected a batch of at least one example, got 0 rows")
         if labels.min() < 0 or labels.max() >= k:
-            raise ValueError(
-                f"cross_entropy: with {k} classes, labels must lie in [0, {k - 1}], got values from "
-                f"{labels.min()} to {labels.max()}"
-            )
+            raise ValueError(f"cross_entropy: with {k} classes, labels must lie in [0, {k - 1}], got values from "
+                             f"{labels.min()} to {labels.max()}")
         return logits, labels
 
     # Value and derivative both start from e^{z - m}, m the row maximum (so no e^{...} exceeds 1):

@@ -52,7 +52,10 @@ class Dense:
 
     def forward(self, x):
         """a = f(x @ W + b) for a batch x of shape (N, n_in); the layer keeps x, z and a for backward."""
-        return self.forward_unchecked(self._check(as_float_array(x, "x", "Dense.forward"), "x", self.W.shape[0]))
+        x = as_float_array(x, "x", "Dense.forward").astype(self.W.dtype, copy=False)
+        if x.ndim != 2 or x.shape[1] != self.W.shape[0]:
+            raise ValueError(f"Dense.forward: x must have shape (N, {self.W.shape[0]}), got {x.shape}")
+        return self.forward_unchecked(x)
 
     def backward(self, grad_output, input_grad=True):
         """Fill dW and db from dL/d(output) (shape (N, n_out)); return dL/dx (None if input_grad=False)."""
@@ -63,12 +66,6 @@ class Dense:
             raise ValueError(f"Dense.backward: grad_output must have the output's shape {self.a.shape}, "
                              f"got {grad.shape}")
         return self.backward_unchecked(grad, input_grad)
-
-    def _check(self, x, name, width):
-        x = x.astype(self.W.dtype, copy=False)
-        if x.ndim != 2 or x.shape[1] != width:
-            raise ValueError(f"Dense: {name} must have shape (N, {width}), got {x.shape}")
-        return x
 
     def forward_unchecked(self, x):
         self.x = x
@@ -196,11 +193,7 @@ class MLP:
         (β, dβ) where there is one. Optimisers update the first of each pair in place from the second."""
         return [pair for layer in self.layers for pair in layer.parameters()]
 
-    _forward, _backward = forward_unchecked, backward_unchecked  # old names, for notebooks written before
-
-    @property
-    def n_parameters(self):
-        return sum(p.size for p, _ in self.parameters())
+    n_parameters = property(lambda self: sum(p.size for p, _ in self.parameters()), doc="How many numbers are learned.")
 
     def __repr__(self):
         return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"

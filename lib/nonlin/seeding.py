@@ -3,19 +3,13 @@
     rng = nl.rng(0)                 # np.random.default_rng(0), unless the gate is switched on
     W = rng.normal(size=(2, 3))
 
-Training runs are chaotic: two machines whose rounding differs in the last bit (another CPU, BLAS
-build, NumPy version or thread count) can end a run in visibly different places. A claim that holds
-on one machine's rounding only is not a claim about the mathematics. The environment variable
-NONLIN_PERTURB=<integer> stands in for those other machines: with it set, `nl.rng(seed)` returns a
-generator whose real-valued draws (the methods in PERTURBED) are multiplied by (1 + 1e-12 z), z
-standard normal. That reaches every initial weight (the MLP draws them from `nl.rng`) and every
-random data value. Integer draws, permutations and choices are untouched, and so is anything that
-is not random (XOR's four points, spirals' radii).
-
-z comes from its own stream, keyed by the switch's value and the generator's seed, so two generators
-with the same seed (paired contenders in a comparison) receive the same perturbation. With the
-variable unset, `nl.rng` is `np.random.default_rng` and costs nothing. `make robust` executes every
-chapter under several values of the switch: every assert must hold in each.
+Training runs are chaotic: rounding that differs in the last bit (another CPU, BLAS build, NumPy
+version or thread count) can end a run elsewhere. NONLIN_PERTURB=<integer> stands in for those
+machines: `nl.rng(seed)` then multiplies every real-valued draw (the methods in PERTURBED; every
+initial weight and random data value) by (1 + 1e-12 z), z standard normal from a stream keyed by the
+switch and the seed, so paired contenders with equal seeds get equal perturbations. Integer draws
+and permutations are untouched. Unset, `nl.rng` is `np.random.default_rng`. `make robust` runs every
+chapter under several values: every assert must hold in each.
 """
 
 import os
@@ -39,9 +33,7 @@ def perturbation_seed():
 
 
 def rng(seed=None):
-    """np.random.default_rng(seed); under NONLIN_PERTURB, a generator with last-bits perturbed draws.
-
-    A Generator passed in is returned as it is."""
+    """np.random.default_rng(seed); under NONLIN_PERTURB, one whose draws are perturbed in the last bits."""
     if isinstance(seed, np.random.Generator):
         return seed
     key = perturbation_seed()
@@ -62,14 +54,13 @@ class PerturbedGenerator(np.random.Generator):
         self._z = np.random.default_rng([0x5EED, *(int(w) % 2**63 for w in words)])
 
     def _nudge(self, values, out=None):
-        z = self._z.standard_normal(np.shape(values))
+        nudged = values * (1 + RELATIVE_SIZE * self._z.standard_normal(np.shape(values)))
         if np.ndim(values) == 0:
-            return float(values * (1 + RELATIVE_SIZE * z))
-        nudged = (values * (1 + RELATIVE_SIZE * z)).astype(values.dtype, copy=False)
-        if out is None:
-            return nudged
-        out[...] = nudged
-        return out
+            return float(nudged)
+        if out is not None:  # Generator's out= argument: write in place, as NumPy would
+            out[...] = nudged
+            return out
+        return nudged.astype(values.dtype, copy=False)
 
 
 def _perturbed(name):
@@ -78,8 +69,7 @@ def _perturbed(name):
     def method(self, *args, **kwargs):
         return self._nudge(draw(self, *args, **kwargs), kwargs.get("out"))
 
-    method.__name__ = name
-    method.__doc__ = f"Generator.{name}, times (1 + 1e-12 z)."
+    method.__name__, method.__doc__ = name, f"Generator.{name}, times (1 + 1e-12 z)."
     return method
 
 

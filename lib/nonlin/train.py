@@ -1,18 +1,11 @@
 """A small training loop with a per-epoch history, shared by every experiment in the book.
 
     history = nl.train(net, X, y, loss="bce", optimizer="sgd", lr=0.5, epochs=500, seed=0)
-    history.loss[-1], history.accuracy[-1], history.epochs_to(0.05)
+    value = nl.train_step(net, "cross_entropy", optimizer, X_batch, labels_batch)   # one step alone
 
-Every step of `train` is one call of `train_step`, which a reader (or a benchmark) can also call
-on its own:
-
-    value = nl.train_step(net, "cross_entropy", optimizer, X_batch, labels_batch)
-
-`train` checks the data once, before the first step, and then runs `train_step_unchecked` on
-batches of the checked arrays. If a step's loss is NaN or inf, or a parameter is after an
-epoch, or the network's outputs overflow, training stops with TrainingDiverged, naming the epoch
-and suggesting a smaller learning rate, instead of carrying garbage forward. Overflow inside a
-diverging run raises no NumPy warnings: TrainingDiverged is the one report.
+`train` checks the data once, then runs `train_step_unchecked` on each batch. If the loss, the
+outputs or a parameter stop being finite, training stops with TrainingDiverged, naming the epoch
+and suggesting a smaller learning rate (and no NumPy overflow warnings).
 """
 
 import inspect
@@ -53,11 +46,11 @@ class History:
     step_loss: list = field(default_factory=list)  # the loss of every step, in order
     lr: list = field(default_factory=list)  # the learning rate used in the epoch
     total_grad_norm: list = field(default_factory=list)  # global ||g|| at the epoch's last step, before clipping
-    # track_activations: per epoch, one value per hidden layer, of its activations f(z) on a fixed probe
+    # track_activations: per epoch, per hidden layer, of its activations f(z) on a fixed probe: mean, std, and
     activation_mean: list = field(default_factory=list)
     activation_std: list = field(default_factory=list)
-    activation_p2: list = field(default_factory=list)  # 2nd percentile
-    activation_p98: list = field(default_factory=list)  # 98th percentile
+    activation_p2: list = field(default_factory=list)  # the 2nd and 98th percentiles
+    activation_p98: list = field(default_factory=list)
 
     def epochs_to(self, threshold):
         """The first epoch (counting from 1) whose loss is <= threshold, or None if none is."""
@@ -114,19 +107,11 @@ def train_step(net, loss, optimizer, X, y, clip_norm=None, return_grad_norm=Fals
 
         value = nl.train_step(net, "cross_entropy", optimizer, X, labels)
 
-    The step, exactly as `nl.train` runs it: the forward pass; the loss and its gradient
-    dL/d(output), in one call (cross-entropy computes its softmax once for both); the backward pass,
-    which fills every layer's dW and db and skips the gradient for X (nothing needs it); with
-    `clip_norm`, the gradient rescaled to global norm at most clip_norm; then optimizer.step().
-
-    This public step checks X against the network and y against the loss (the errors of
-    MLP.forward and of the loss) and silences NumPy's overflow warnings while it runs (the
-    finiteness checks report divergence instead). `train` checks its data once and then calls
-    `train_step_unchecked` on every batch.
-
-    Raises TrainingDiverged, before any parameter changes, if the outputs, the loss or the gradient
-    norm are NaN or inf. return_grad_norm=True returns (loss, ‖g‖), ‖g‖ the global gradient norm before
-    clipping.
+    The step as `nl.train` runs it: forward pass; the loss and dL/d(output) in one call; backward
+    pass (filling every dW, db; no gradient for X); with `clip_norm`, the gradient rescaled to global
+    norm at most clip_norm; optimizer.step(). This public step checks X and y first and silences
+    NumPy's overflow warnings. Raises TrainingDiverged, before any parameter changes, if the outputs,
+    the loss or the gradient norm are NaN or inf. return_grad_norm=True returns (loss, ‖g‖ before clipping).
     """
     loss = get_loss(loss)
     if not allow_double_squash:
@@ -183,9 +168,8 @@ def _make_optimizer(optimizer, net, lr, momentum):
 
 def _diverged(epoch, what, optimizer):
     when = "" if epoch is None else f" at epoch {epoch}"
-    return TrainingDiverged(
-        f"training diverged{when}: {what} (learning rate {optimizer.lr:g}). Try a smaller learning rate.", what
-    )
+    return TrainingDiverged(f"training diverged{when}: {what} (learning rate {optimizer.lr:g}). "
+                            "Try a smaller learning rate.", what)
 
 
 def _record_activations(net, probe, history):
@@ -202,15 +186,13 @@ def train(net, X, y, loss="mse", optimizer="sgd", lr=0.1, epochs=100, batch_size
           track_activations=False, allow_double_squash=False):
     """Train `net` in place and return its History.
 
-    batch_size=None uses the whole data set each step (deterministic gradient descent); otherwise
-    the examples are shuffled every epoch by a generator seeded with `seed`. `momentum` is SGD's
-    (Adam raises). `clip_norm` rescales the gradient before every step so its global norm is at most
-    clip_norm. `lr_schedule(epoch)` multiplies lr in each epoch (see nl.schedules). `stop_at_loss`
-    ends training after the first epoch whose loss is at or below it. `track_activations` records
-    statistics of each hidden layer's activations after every epoch, on a fixed probe of up to 512
-    evenly spaced training inputs. `callback(epoch, net, history)` runs after every epoch (epochs
-    count from 1). A sigmoid output with loss="bce_with_logits" (or softmax with "cross_entropy")
-    squashes twice and is refused unless allow_double_squash=True.
+    batch_size=None: the whole data set each step; otherwise the examples are shuffled every epoch by
+    a generator seeded with `seed`. `momentum` is SGD's. `clip_norm` caps the gradient's global norm.
+    `lr_schedule(epoch)` multiplies lr in each epoch (nl.schedules). `stop_at_loss` ends training after
+    the first epoch whose loss is at or below it. `track_activations` records statistics of each hidden
+    layer's activations after every epoch, on up to 512 evenly spaced training inputs.
+    `callback(epoch, net, history)` runs after every epoch (epochs count from 1). A sigmoid output with
+    "bce_with_logits" (softmax with "cross_entropy") squashes twice: refused unless allow_double_squash.
     """
     loss = get_loss(loss)
     if not allow_double_squash:

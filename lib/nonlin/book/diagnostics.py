@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import get_loss
+from ..losses import get_loss
 
 
 @dataclass

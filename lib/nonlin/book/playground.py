@@ -19,10 +19,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import datasets as _datasets
-from ..diagnostics import gradient_norms
 from ..optim import OPTIMISERS
 from ..registry import get_activation
 from ..train import TrainingDiverged, train
+from .diagnostics import gradient_norms
 from .explore import explore, explorer_mode
 from .plotting import plot_decision_boundary, plot_layer_norms
 
