@@ -1,5 +1,6 @@
 """Static checks on the committed chapters: clean notebooks, the table of contents, the anatomy."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -42,10 +43,78 @@ def test_every_glued_key_in_the_text_is_glued_by_code(path):
     assert not missing, f"{path.name}: the text uses glue keys no cell glues: {missing}"
 
 
+def _code_cells(notebook):
+    """The code cells as (parsed tree, source lines), IPython magics and shell lines blanked."""
+    cells = []
+    for source in sources(notebook, "code"):
+        lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+        cells.append((ast.parse("\n".join(lines)), lines))
+    return cells
+
+
+def _literal(node):
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.List | ast.Tuple | ast.UnaryOp)
+                                               and all(_literal(n) for n in ast.iter_child_nodes(node)
+                                                       if not isinstance(n, ast.expr_context | ast.unaryop)))
+
+
+def _settings(cells):
+    """Names bound only to literals anywhere in the notebook: settings such as epochs = 300."""
+    bound = {}
+    for tree, _ in cells:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        bound.setdefault(target.id, []).append(_literal(node.value))
+    return {name for name, literal in bound.items() if all(literal)}
+
+
+def _glued_names(cell, settings):
+    """(key, names the glued value is bound to or computed from) for each glue("key", value) call that
+    states a measurement: not a setting (a literal, a name bound only to literals, or a line marked
+    `# setting`) and not a timing (a line marked `# timing`: reported, never asserted)."""
+    tree, lines = cell
+    found = []
+    for node in ast.walk(tree):
+        calls = [node.value] if isinstance(node, ast.Assign | ast.Expr) else []
+        for call in calls:
+            if (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "glue" and call.args
+                    and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+                line = lines[node.lineno - 1]
+                value = call.args[1] if len(call.args) > 1 else None
+                sources_ = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
+                if (value is None or _literal(value) or "# setting" in line or "# timing" in line
+                        or (sources_ and sources_ <= settings | _BUILTINS)):
+                    continue
+                names = {t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)} | sources_
+                found.append((call.args[0].value, names - _BUILTINS))
+    return found
+
+
+_BUILTINS = {"np", "nl", "math", "float", "int", "len", "round", "min", "max", "sum", "abs", "range", "list"}
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
-def test_numbers_in_the_text_are_checked(path):
-    code = "\n".join(sources(load(path), "code"))
-    assert "glue(" in code and "assert " in code, f"{path.name}: glued numbers need visible assert cells"
+def test_every_number_in_the_text_is_asserted_near_where_it_is_glued(path):
+    """A measured number the prose states must be checked: an assert in the gluing cell or one of the
+    next two code cells must use the variable the value is bound to, or one it is computed from.
+    Settings (literals, names bound only to literals, lines marked `# setting`) and timings (`# timing`,
+    reported as measurements, never asserted) are exempt."""
+    notebook = load(path)
+    used = set(re.findall(r"\{glue:(?:text|)\}`([^`:]+)", "\n".join(sources(notebook, "markdown"))))
+    cells = _code_cells(notebook)
+    settings = _settings(cells)
+    asserted = [{n.id for a in ast.walk(tree) if isinstance(a, ast.Assert) for n in ast.walk(a)
+                 if isinstance(n, ast.Name)} for tree, _ in cells]
+    unchecked = []
+    for i, cell in enumerate(cells):
+        nearby = set().union(*asserted[i:i + 3])
+        for key, names in _glued_names(cell, settings):
+            if key in used and names and not names & nearby:
+                unchecked.append(key)
+    assert not unchecked, (f"{path.name}: glued numbers the text states but no nearby assert checks "
+                           f"(assert on the variable, in the same cell or the next two): {sorted(unchecked)}")
 
 
 @pytest.mark.parametrize("path", NUMBERED, ids=lambda p: p.name)
