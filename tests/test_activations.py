@@ -78,6 +78,26 @@ def test_stable_at_any_magnitude(activation, dtype, strict_numpy):
         assert np.all(np.isfinite(result)), f"{activation!r} gave {result} at {x}"
 
 
+# Values at the extremes, from closed forms (mpmath agrees): σ(40) rounds to 1 and σ(-40) = e^-40 / (1 + e^-40);
+# softplus(x) = x for x >= 40 in float64 and log1p(e^x) ≈ e^x for x <= -40; gelu(-40) underflows to -0.
+KNOWN = {
+    "sigmoid": {-1e300: 0.0, -40.0: 4.248354255291589e-18, 0.0: 0.5, 40.0: 1.0, 1e300: 1.0},
+    "tanh": {-1e300: -1.0, -40.0: -1.0, 0.0: 0.0, 1e-300: 1e-300, 1e300: 1.0},
+    "relu": {-1e300: 0.0, 0.0: 0.0, 1e300: 1e300},
+    "softplus": {-1e300: 0.0, -40.0: 4.248354255291589e-18, 0.0: 0.6931471805599453, 40.0: 40.0, 1e300: 1e300},
+    "silu": {-1e300: -0.0, -40.0: -1.6993417021166355e-16, 40.0: 40.0, 1e300: 1e300},
+    "gelu": {-1e300: -0.0, -40.0: -0.0, 0.0: 0.0, 40.0: 40.0, 1e300: 1e300},
+    "elu": {-1e300: -1.0, -40.0: -0.9999999999999999958, 0.0: 0.0, 1e300: 1e300},
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN))
+def test_values_at_the_extremes_are_the_known_ones(name, strict_numpy):
+    activation = nl.get_activation(name)
+    for x, expected in KNOWN[name].items():
+        assert activation(np.array([x]))[0] == pytest.approx(expected, rel=1e-14, abs=0), f"{name}({x})"
+
+
 def test_bounded_activations_stay_in_range(strict_numpy):
     y = nl.sigmoid(EXTREMES)
     assert np.all((0 <= y) & (y <= 1))

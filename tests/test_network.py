@@ -182,4 +182,9 @@ def test_dense_layer_on_its_own():
     np.testing.assert_allclose(layer.db, [1.0, 0.0])
     np.testing.assert_allclose(gx, [[1.0, 2.0]])
     assert layer.shape == (2, 2) and "relu" in repr(layer)
-    assert isinstance(nl.gradient_norms(nl.MLP([2, 1]), np.ones((1, 2)), np.ones((1, 1)), "mse"), nl.GradientNorms)
+    # gradient_norms of a one-layer linear net: dL/dW = xᵀ 2(xW - y)/N, computed by hand
+    net = nl.MLP([2, 1], seed=0)
+    x, target = np.array([[1.0, 2.0]]), np.array([[0.5]])
+    by_hand = np.linalg.norm(x.T @ (2 * (x @ net.layers[0].W - target)))
+    norms = nl.gradient_norms(net, x, target, "mse")
+    assert norms.weights == pytest.approx([by_hand], rel=1e-12)

@@ -127,8 +127,16 @@ def test_plotting_vocabulary_draws():
     plt.close("all")
 
 
-def test_time_call_returns_seconds():
-    assert 0 < nl.time_call(np.sum, np.ones(100), repeat=3, min_seconds=0.001) < 1
+def test_time_call_is_the_median_time_per_call(monkeypatch):
+    """A fake clock (no wall-clock assert): each run of the timed loop lasts a known time."""
+    import nonlin.book.timing as timing
+
+    # calibration: one call takes 1 s >= min_seconds, so one call per run; then runs of 3, 2 and 4 s
+    ticks = iter([0.0, 1.0, 10.0, 13.0, 20.0, 22.0, 30.0, 34.0])
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: next(ticks))
+    calls = []
+    assert timing.time_call(lambda: calls.append(1), repeat=3, min_seconds=0.5) == 3.0, "the median of 3, 2, 4"
+    assert len(calls) == 4
 
 
 def test_glue_outside_a_build_keeps_the_value():

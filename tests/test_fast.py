@@ -1,0 +1,65 @@
+"""Each fast path in nonlin/fast.py against the textbook formula it replaces."""
+
+import numpy as np
+import pytest
+
+from nonlin import fast
+from nonlin.activations import stable_sigmoid
+
+DTYPES = [np.float32, np.float64]
+
+
+def ulps(a, b, dtype):
+    """|a - b| in units in the last place of the float type, entry by entry."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return np.abs(a - b) / np.spacing(np.maximum(np.abs(a), np.abs(b)).astype(dtype)).astype(np.float64)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fast_sigmoid_is_the_stable_formula_within_a_few_ulp(dtype):
+    x = np.concatenate([np.random.default_rng(0).normal(0, 20, 20_000), np.linspace(-80, 80, 16001)]).astype(dtype)
+    fast_value, formula = fast.sigmoid(x), stable_sigmoid(x)
+    assert fast_value.dtype == formula.dtype == dtype
+    normal = np.abs(formula) >= np.finfo(dtype).tiny  # subnormal tails carry fewer digits in either
+    assert ulps(fast_value, formula, dtype)[normal].max() <= (3 if dtype == np.float64 else 6)
+    reference = stable_sigmoid(x.astype(np.float64))  # both close to the float64 value, not only to each other
+    assert ulps(fast_value, reference, dtype)[normal].max() <= 3
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(3, 4), (64, 128), (300, 50)])  # below and above the BLAS threshold
+def test_subtract_scaled_is_param_minus_lr_times_step_within_one_ulp(dtype, shape):
+    """axpy may fuse the multiply and the add (one rounding instead of two), so the two results differ
+    by at most one unit in the last place of the largest of the operands and the result."""
+    rng = np.random.default_rng(1)
+    param, step = rng.normal(size=shape).astype(dtype), rng.normal(size=shape).astype(dtype)
+    expected = param - dtype(0.01) * step
+    scale = np.maximum.reduce([np.abs(param), np.abs(dtype(0.01) * step), np.abs(expected)])
+    view = param
+    fast.subtract_scaled(param, 0.01, step)
+    assert param is view, "updated in place"
+    difference = np.abs(param.astype(np.float64) - expected.astype(np.float64))
+    assert (difference / np.spacing(scale).astype(np.float64)).max() <= 1
+
+
+def test_subtract_scaled_on_a_strided_parameter_takes_numpys_path():
+    param = np.zeros((64, 128))[:, ::2]
+    step = np.ones((64, 64))
+    fast.subtract_scaled(param, 0.5, step)
+    assert np.array_equal(param, np.full((64, 64), -0.5))
+
+
+@pytest.mark.parametrize("shape", [(64, 2), (256, 10), (3, 1), (7, 32), (7, 40), (50, 100)])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_row_max_is_numpys_max_bit_for_bit(shape, dtype):
+    z = (50 * np.random.default_rng(0).normal(size=shape)).astype(dtype)
+    z[0, 0] = -0.0
+    assert np.array_equal(fast.row_max(z), z.max(axis=1, keepdims=True))
+    assert np.array_equal(fast.row_max(z[:, ::-1]), z[:, ::-1].max(axis=1, keepdims=True)), "a non-contiguous view"
+
+
+def test_fast_ndtr_is_the_normal_cdf():
+    from math import erfc, sqrt
+
+    x = np.array([-8.0, -1.0, 0.0, 0.5, 3.0])
+    np.testing.assert_allclose(fast.ndtr(x), [0.5 * erfc(-v / sqrt(2)) for v in x], rtol=1e-13, atol=0)
