@@ -149,3 +149,29 @@ def test_every_chinese_term_in_the_chapters_is_in_the_glossary():
             if len(term.strip()) <= 8 and term.strip() not in glossary:  # longer ones are quoted sentences
                 missing.add(f"{term.strip()} ({path.name})")
     assert not missing, f"Chinese terms used in the chapters but missing from the glossary: {sorted(missing)}"
+
+
+def prose_words(notebook):
+    """Words of prose: whitespace-separated tokens of the Markdown cells, solutions included, after
+    removing math ($...$, $$...$$) and code (inline and fenced), as the issue on length defines them."""
+    text = "\n".join(sources(notebook, "markdown"))
+    text = re.sub(r"```.*?```|~~~.*?~~~|\$\$.*?\$\$|\$[^$\n]+\$|`[^`\n]+`", " ", text, flags=re.S)
+    return len(text.split())
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_each_chapter_keeps_its_word_budget(path):
+    budget = 1500 if path.name.startswith("00_") else 4500
+    words = prose_words(load(path))
+    assert words <= budget, f"{path.name}: {words} words of prose, over the budget of {budget}"
+
+
+def test_chapters_0_to_8_together_keep_their_budget():
+    words = {p.name: prose_words(load(p)) for p in CHAPTERS if p.name[:2].isdigit() and int(p.name[:2]) <= 8}
+    assert len(words) == 9 and sum(words.values()) <= 32000, f"{sum(words.values())} words in chapters 0-8: {words}"
+
+
+def test_the_word_count_removes_math_and_code():
+    notebook = {"cells": [{"cell_type": "markdown", "source": ["Two words $x + y$ and `code here`\n",
+                                                                "```python\nx = 1\n```\n$$a = b$$ end"]}]}
+    assert prose_words(notebook) == 4  # Two, words, and, end
