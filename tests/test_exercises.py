@@ -42,6 +42,7 @@ RIGHT = {
     "dense-backward": lambda x, W, g: (x.T @ g, g.sum(axis=0), g @ W.T),
     "he-init": lambda n_in, n_out, rng: rng.normal(0, np.sqrt(2 / n_in), size=(n_in, n_out)),
     "bce-logits-gradient": lambda z, y: (nl.sigmoid(z) - y) / len(z),
+    "clip-grad-norm": lambda grads, max_norm: (grads, nl.clip_grad_norm([(g, g) for g in grads], max_norm)),
 }
 
 
@@ -91,8 +92,23 @@ def test_vjp_softmax_and_loss_mistakes_are_named():
     fails_with("leaky-relu-vjp", lambda x, g, alpha: g * np.where(x >= 0, 1.0, alpha), "x = 0")
     fails_with("stable-softmax", lambda z: np.exp(z) / np.exp(z).sum(), "each row")
     fails_with("stable-softmax", lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True), "floating-point")
+    fails_with("stable-softmax", lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=-1, keepdims=True),
+               "each row's own maximum")
     fails_with("bce-logits-gradient", lambda z, y: nl.sigmoid(z) - y, "factor")
     fails_with("bce-logits-gradient", lambda z, y: (y - nl.sigmoid(z)) / len(z), "wrong sign")
+
+
+def joint_norm(grads):
+    return float(np.sqrt(sum((g * g).sum() for g in grads)))
+
+
+def test_clipping_mistakes_are_named():
+    fails_with("clip-grad-norm", lambda grads, m: ([g * min(1.0, m / np.linalg.norm(g)) for g in grads],
+                                                   joint_norm(grads)), "its own norm")
+    fails_with("clip-grad-norm", lambda grads, m: ([g * m / joint_norm(grads) for g in grads], joint_norm(grads)),
+               "nothing should change")
+    fails_with("clip-grad-norm", lambda grads, m: (grads, float(np.linalg.norm(grads[0]))), "one array's norm")
+    fails_with("clip-grad-norm", lambda grads, m: [g * min(1, m / joint_norm(grads)) for g in grads], "pair")
 
 
 def test_initialiser_and_optimiser_mistakes_are_named():

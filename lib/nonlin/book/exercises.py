@@ -199,6 +199,18 @@ def _stable_softmax(answer):
     compare(_run(answer, big.copy()), softmax(big), "softmax([[1000, 999, 0]])")
     compare(_run(answer, np.array([-1000.0, -1001.0])), softmax(np.array([-1000.0, -1001.0])),
             "softmax of a 1-D vector [-1000, -1001]")
+    mixed = np.array([[1000.0, 1001.0], [-1000.0, -999.0]])  # rows on very different scales
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # look at what comes out before judging it
+        warnings.simplefilter("ignore")
+        try:
+            first_look = np.asarray(answer(mixed.copy()), dtype=np.float64)
+        except Exception:
+            first_look = None
+    if first_look is not None and first_look.shape == mixed.shape and (
+            not np.all(np.isfinite(first_look[1])) or np.allclose(first_look[1], 0)):
+        raise Wrong("the second row of [[1000, 1001], [-1000, -999]] comes out as NaN or 0: you subtract one "
+                    "maximum for the whole batch; subtract each row's own maximum (np.max(z, axis=-1, keepdims=True))")
+    compare(_run(answer, mixed.copy()), softmax(mixed), "softmax([[1000, 1001], [-1000, -999]])")
 
 
 @grader("dense-backward")
@@ -241,6 +253,37 @@ def _he_init(answer):
                     f"He's is sqrt(2 / n_in) = {math.sqrt(2 / n_in):.4g}")
     if abs(float(W.mean())) > 4 * std / math.sqrt(W.size):
         raise Wrong(f"the weights' mean is {W.mean():.3g}; it should be 0")
+
+
+@grader("clip-grad-norm")
+def _clip_grad_norm(answer):
+    """clip_grad_norm(grads, max_norm) -> (clipped, norm): the gradient arrays scaled together so their joint
+    norm is at most max_norm, and that joint norm before clipping."""
+    rng = np.random.default_rng(6)
+    grads = [rng.normal(size=(3, 2)) * 4, rng.normal(size=2) * 4]
+    norm = math.sqrt(sum(float(np.sum(g * g)) for g in grads))
+    for max_norm in (norm / 4, 2 * norm):
+        result = _run(answer, [g.copy() for g in grads], max_norm)
+        if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], list | tuple)
+                and len(result[0]) == len(grads)):
+            raise Wrong("return a pair (clipped, norm): the list of clipped arrays, in order, and the joint norm")
+        got, reported = result
+        if not math.isclose(float(reported), norm, rel_tol=1e-9):
+            per = [float(np.linalg.norm(g)) for g in grads]
+            hint = " (that is one array's norm, not the joint one)" if any(
+                math.isclose(float(reported), p, rel_tol=1e-9) for p in per) else ""
+            raise Wrong(f"the norm returned is {float(reported):.6g}; the joint norm before clipping is "
+                        f"{norm:.6g}{hint}")
+        scale = min(1.0, max_norm / norm)
+        per_array = [g * min(1.0, max_norm / float(np.linalg.norm(g))) for g in grads]
+        if max_norm < norm and all(np.allclose(_array(a, "g"), b) for a, b in zip(got, per_array)):
+            raise Wrong("each array is clipped by its own norm; clipping by the global norm scales every array by "
+                        "the same factor max_norm / ‖g‖, with ‖g‖ over all arrays together, so the direction is kept")
+        if max_norm > norm and any(not np.allclose(_array(a, "g"), b) for a, b in zip(got, grads)):
+            raise Wrong(f"the global norm {norm:.4g} is below max_norm {max_norm:.4g}: nothing should change "
+                        "(the factor is min(1, max_norm / ‖g‖))")
+        for i, (a, b) in enumerate(zip(got, grads)):
+            compare(a, b * scale, f"gradient {i} with max_norm = {max_norm:.4g}")
 
 
 @grader("bce-logits-gradient")
