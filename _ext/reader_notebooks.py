@@ -16,6 +16,8 @@ and puts the same notebook in _build/html/_sources/, which the site's download b
   linked to the references page, {eq} and {numref} become their numbers;
 - (label)= lines go; exercises become bold-titled blocks numbered as on the site, solutions are
   folded into <details>, admonitions become blockquotes with a bold title; math stays $/$$;
+- each code cell that draws figures is followed by a Markdown cell with their written descriptions
+  (the site's alt text, `_ext/figure_descriptions.py`);
 - code cells are kept with their outputs cleared, and the first one (the setup cell) installs
   the engine when it runs on Colab, from the book's repository URL (BOOK_REPOSITORY_URL, else
   `repository.url` in _config.yml; see `repository_url`) at the published branch
@@ -91,6 +93,7 @@ class Context:
     repository_branch: str | None = "gh-pages"            # the Colab cell installs the engine from it
     site_url: str | None = None
     hide_solutions: bool = False                          # the student edition leaves solutions out
+    figures: dict = field(default_factory=dict)           # code cell id -> descriptions of the figures it draws
     problems: list = field(default_factory=list)          # sentences; the extension logs them as warnings
     used_keys: list = field(default_factory=list)         # (key, text it became)
     _exercise_count: int = 0
@@ -454,6 +457,17 @@ def reader_note(ctx):
             "own, move between chapters on the website.")
 
 
+def figure_caption(cell_id, descriptions):
+    """The written description of the figures a code cell draws, as a Markdown cell below it: the site's
+    alt text, for readers who cannot see the figure once they run the cell."""
+    lines = [f"> *Figure, drawn by the cell above:* {_escape(text)}" if len(descriptions) == 1 else
+             f"> *Figure {i}, drawn by the cell above:* {_escape(text)}" for i, text in enumerate(descriptions, 1)]
+    caption = nbformat.v4.new_markdown_cell("\n>\n".join(lines))
+    caption.id = f"figure-{cell_id}"[:64]
+    caption.metadata["nonlin_figure_descriptions"] = list(descriptions)
+    return caption
+
+
 def reader_notebook(notebook, ctx):
     """The reader's notebook for an authored notebook (an nbformat NotebookNode; not modified)."""
     reader = nbformat.from_dict(json.loads(json.dumps(notebook)))
@@ -468,6 +482,8 @@ def reader_notebook(notebook, ctx):
                                + "\n\n" + cell.source)
                 setup_done = True
         cells.append(cell)
+        if cell.cell_type == "code" and ctx.figures.get(cell.get("id")):
+            cells.append(figure_caption(cell.id, ctx.figures[cell.id]))
         if index == 0 and cell.cell_type == "markdown":
             note = nbformat.v4.new_markdown_cell(reader_note(ctx))
             note.id = "reader-note"
@@ -598,8 +614,12 @@ def _write_reader_notebooks(app, exception):
         # the student edition links nothing to the public website: that is the full edition
         site_url=None if hide_solutions else site_url_from(repository, app.config.html_baseurl),
     )
+    from figure_descriptions import descriptions_by_cell, executed_notebook
+
     for docname in sorted(notebooks):
         ctx = _sphinx_context(app, docname, glue[docname], shared)
+        executed = executed_notebook(app, docname)
+        ctx.figures = descriptions_by_cell(executed) if executed is not None else {}
         reader = reader_notebook(nbformat.read(env.doc2path(docname), as_version=4), ctx)
         for problem in dict.fromkeys(ctx.problems):
             logger.warning(f"reader notebook: {problem}", location=docname, type="nonlin", subtype="reader")

@@ -270,7 +270,12 @@ def _titles(ax):
 
 
 def _is_drawn(ax):
-    return ax.get_visible() and (ax.axison or bool(_titles(ax)))
+    return ax.get_visible() and (ax.axison or bool(_titles(ax)) or bool(_labels_in(ax)))
+
+
+def _labels_in(ax):
+    """Texts placed on an axes (annotations, a diagram's labels), in drawing order."""
+    return [plain_text(t.get_text()) for t in ax.texts if t.get_visible() and plain_text(t.get_text())]
 
 
 def drawn_texts(fig):
@@ -299,8 +304,9 @@ def _number(value):
 
 def _marks(ax):
     from matplotlib.collections import PathCollection
+    from matplotlib.container import BarContainer
     from matplotlib.contour import ContourSet
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Polygon, Rectangle
 
     lines = [line for line in ax.get_lines() if line.get_visible() and len(line.get_xdata()) > 2]
     kinds = []
@@ -312,8 +318,11 @@ def _marks(ax):
         kinds.append("a colour map")
     if any(isinstance(c, PathCollection) and not isinstance(c, ContourSet) for c in ax.collections):
         kinds.append("scattered points")
-    if any(isinstance(p, Rectangle) for p in ax.patches):
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    if bars:
         kinds.append("bars")
+    elif any(isinstance(p, (Rectangle, Polygon)) for p in ax.patches):
+        kinds.append("shaded bands")
     if lines:
         kinds.append("one line" if len(lines) == 1 else f"{len(lines)} lines")
     return kinds
@@ -323,6 +332,9 @@ def _axis(ax, which):
     label = plain_text(ax.get_xlabel() if which == "x" else ax.get_ylabel())
     scale = ax.get_xscale() if which == "x" else ax.get_yscale()
     low, high = ax.get_xlim() if which == "x" else ax.get_ylim()
+    data = ax.dataLim.intervalx if which == "x" else ax.dataLim.intervaly
+    if np.all(np.isfinite(data)) and data[1] > data[0] and low <= data[0] and data[1] <= high:
+        low, high = data  # the data's range, without the margins
     span = f"from {_number(low)} to {_number(high)}"
     log = ", log scale" if scale == "log" else ""
     unlabelled = "horizontal axis" if which == "x" else "vertical axis"
@@ -330,6 +342,11 @@ def _axis(ax, which):
 
 
 def _describe_axes(ax):
+    labels = _labels_in(ax)
+    if not ax.axison:  # a diagram: what is written on it
+        title = plain_text(" ".join(_titles(ax)))
+        what = "a diagram labelled " + "; ".join(labels[:16]) if labels else "a drawing without axes"
+        return (f"\u201c{title}\u201d: " if title else "") + what
     parts = [f"{_axis(ax, 'y')} against {_axis(ax, 'x')}"]
     marks = _marks(ax)
     if marks:
@@ -337,6 +354,8 @@ def _describe_axes(ax):
     legend = ax.get_legend()
     if legend is not None and legend.get_texts():
         parts.append("legend: " + ", ".join(plain_text(t.get_text()) for t in legend.get_texts()))
+    if labels:
+        parts.append("annotated " + "; ".join(labels[:8]))
     title = plain_text(" ".join(_titles(ax)))
     return (f"\u201c{title}\u201d: " if title else "") + "; ".join(parts)
 
