@@ -15,8 +15,9 @@ _build/html plus Binder's configuration:
 
 (sphinx-book-theme 1.3.0, header_buttons/launch.py: `<branch>` is `repository.branch` and the
 path is `<path_to_book>/<docname>.ipynb`, so `path_to_book: notebooks` points at the reader
-notebooks.) Without a URL the services are removed from the theme's options, so a page has no
-launch buttons at all rather than broken ones. The student edition (BOOK_EDITION=student,
+notebooks.) With a URL every page also has the theme's *Open issue* button (errata: a new issue
+on the repository, titled with the page). Without a URL the services are removed from the theme's
+options, so a page has no launch buttons at all rather than broken ones. The student edition (BOOK_EDITION=student,
 _ext/student_edition.py) is built the same way, URL or not: the published branch is the full
 edition, whose reader notebooks carry the solutions. Thebe stays off (see the README).
 """
@@ -103,12 +104,14 @@ def _configure_launch_buttons(app, config):
             buttons.pop(service, None)
         options.pop("repository_url", None)
         options["use_repository_button"] = False
+        options["use_issues_button"] = False
     else:
         if not REPOSITORY.fullmatch(url):
             raise ExtensionError(f"{ENV_VAR} (or repository.url) must look like https://github.com/OWNER/NAME "
                                  f"(or gitlab.com), got {url!r}")
         options["repository_url"] = url
         options["use_repository_button"] = True
+        options["use_issues_button"] = True  # readers report an error on the page they are reading
         if not url.startswith("https://github.com/"):
             buttons.pop("colab_url", None)  # Colab opens notebooks from GitHub only
             logger.info(f"launch: {url} is not on GitHub: Binder button only, no Colab button")

@@ -204,3 +204,20 @@ def test_screenshots_for_the_record(browser, base_url, name):
         assert not problems, "\n".join(problems)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name", ["intro", "chapters/02_sigmoid", "appendices/glossary"])
+def test_readers_can_report_an_error(browser, base_url, name):
+    """With a repository URL every page has the theme's issues button (errata), titled with the page."""
+    repository = launch.repository_url()
+    page, problems = open_page(browser, f"{base_url}/{name}.html")
+    try:
+        issues = [h for h in links_of(page) if "/issues/new" in h]
+    finally:
+        page.close()
+    if repository is None:
+        assert not issues, f"{name}: an issues link without a repository URL: {issues}"
+        return
+    assert issues and all(h.startswith(f"{repository}/issues/new?") for h in issues), f"{name}: {issues}"
+    assert f"{name}.html" in unquote(issues[0]), f"{name}: the report does not name the page: {issues[0]}"
+    assert not problems, "\n".join(problems)

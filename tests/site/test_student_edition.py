@@ -166,6 +166,8 @@ def test_no_student_page_has_a_launch_or_repository_button(student_dir):
             f"{page.relative_to(student_dir)}: launch buttons {launch_links} lead to the full edition"
         if repository:
             assert repository not in hrefs, f"{page.relative_to(student_dir)}: a repository button"
+            assert not [h for h in hrefs if h.startswith(repository)], \
+                f"{page.relative_to(student_dir)}: a link into the repository (issues button?)"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
