@@ -22,6 +22,8 @@ def test_the_permutation_p_value_matches_a_brute_force_enumeration():
     assert paired_permutation_p(d) == pytest.approx(expected)
     assert paired_permutation_p(np.ones(10)) == pytest.approx(smallest_p(10)) == pytest.approx(2 / 1024)
     assert paired_permutation_p(np.zeros(5)) == 1.0
+    many = np.ones(40)  # Monte Carlo beyond 16 pairs: never exactly 0
+    assert paired_permutation_p(many) == pytest.approx(smallest_p(40)) and smallest_p(40) > 0
 
 
 def test_the_bootstrap_interval_covers_the_mean_and_narrows_with_spread():
