@@ -168,3 +168,11 @@ def test_plot_comparison_draws_one_line_per_seed():
     import matplotlib.pyplot as plt
 
     plt.close(ax.figure)
+
+
+def test_precomputed_outcomes_can_stand_for_a_run():
+    a = {s: 1.0 + 0.01 * s for s in range(10)}
+    result = nl.compare({"A": a, "B": lambda s: 2.0}, seeds=range(10))
+    assert result.values[0] == [a[s] for s in range(10)] and result.verdict == "A better"
+    with pytest.raises(ValueError, match=r"no precomputed outcome for seeds \[10\]"):
+        nl.compare({"A": a, "B": lambda s: 2.0}, seeds=range(1, 11))

@@ -222,6 +222,12 @@ def bootstrap_interval(differences, level=0.95, samples=BOOTSTRAP_SAMPLES, seed=
 
 
 def _outcomes(run, seeds, name):
+    """run(seed) for each seed; a mapping {seed: outcome} of precomputed runs is read instead."""
+    if not callable(run):
+        missing = [seed for seed in seeds if seed not in run]
+        if missing:
+            raise ValueError(f"compare: {name} has no precomputed outcome for seeds {missing}")
+        return [run[seed] for seed in seeds]
     out = []
     for seed in seeds:
         try:
@@ -252,7 +258,8 @@ def _metric_values(outcomes, metric, target):
 
 def compare(contenders, seeds, metric=None, target=None, better="lower", scale="log", n_comparisons=1,
             threshold=None):
-    """Compare two contenders, {name: run(seed) -> outcome}, over paired `seeds` (see the module).
+    """Compare two contenders, {name: run(seed) -> outcome}, over paired `seeds` (see the module). A
+    contender may also be a mapping {seed: outcome} of runs made beforehand.
 
     metric: None (the run returns a number), a function of the outcome, "end_loss" (a History's loss
     after training) or "epochs_to" (the first epoch whose loss is <= target; censored at the cap).
