@@ -176,3 +176,29 @@ def test_precomputed_outcomes_can_stand_for_a_run():
     assert result.values[0] == [a[s] for s in range(10)] and result.verdict == "A better"
     with pytest.raises(ValueError, match=r"no precomputed outcome for seeds \[10\]"):
         nl.compare({"A": a, "B": lambda s: 2.0}, seeds=range(1, 11))
+
+
+def test_tune_rate_steps_down_from_a_cliff_of_dead_runs():
+    """Above lr 1 the runs 'die' at a constant loss, still finite and below the start: a cliff."""
+
+    def run(seed, lr):
+        return history([1.0] + ([0.7] * 20 if lr > 1.0 else [0.1 / lr] * 20))
+
+    tuned = nl.tune_rate(run, [0.25, 0.5, 1.0, 2.0, 4.0], seeds=[0])
+    assert tuned.rates[tuned.index + 1] == 1.0 and tuned.stepped_down  # the best (1.0) sits below the cliff
+
+
+def test_tune_rate_does_not_call_two_tiny_scores_a_cliff():
+    def run(seed, lr):
+        return history([1.0] + [1e-6 * (lr if lr <= 1 else 1 / lr) ** -2] * 20)  # best at lr 1, neighbours 4x worse
+
+    tuned = nl.tune_rate(run, [0.25, 0.5, 1.0, 2.0, 4.0, 8.0], seeds=[0])
+    assert tuned.lr == 1.0 and not tuned.stepped_down
+
+
+def test_the_end_loss_fallback_refuses_runs_stopped_early():
+    stopped = {s: history([1.0] * 5 + [0.05], end=0.05) for s in range(10)}
+    never = {s: history([1.0] * 100, end=0.9) for s in range(10)}
+    mixed = {s: (stopped if s % 2 else never)[s] for s in range(10)}
+    with pytest.raises(ValueError, match="stopped early"):
+        nl.compare({"A": mixed.get, "B": never.get}, seeds=range(10), metric="epochs_to", target=0.1)

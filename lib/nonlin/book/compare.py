@@ -17,7 +17,8 @@ the rule once.
 1. Rates are tuned on tuning seeds (`tune_rate`) and compared on other, held-out seeds.
    The criterion is the mean loss over the last `last` epochs, averaged over the tuning seeds, among
    the rates at which every tuning seed stayed finite and ended below its starting loss. If the best
-   is the largest such rate, the choice steps one grid point down, away from the stability edge. A
+   is the largest such rate, or the next rate up scores EDGE_FACTOR (3) times worse (a cliff: dead
+   units, a plateau), the choice steps one grid point down, away from the stability edge. A
    choice at either end of the grid extends the grid there, as does a grid whose top rate is still
    stable, so the chosen rate is always interior.
 2. Contenders are paired by seed: each gets the same seed, so a run function that draws its data,
@@ -83,12 +84,17 @@ class TunedRate:
 
 
 def _criterion(history, last):
-    """The mean loss over the last `last` epochs, or None if the run is not eligible."""
+    """(the mean loss over the last `last` epochs, the starting loss), or None if the run is not eligible."""
     losses = np.asarray(history.loss, dtype=float)
     end = history.end_loss if history.end_loss is not None else losses[-1]
     if not (np.isfinite(losses).all() and math.isfinite(end) and end < losses[0]):
         return None
-    return float(losses[-last:].mean())
+    return float(losses[-last:].mean()), float(losses[0])
+
+
+# The next rate up is a cliff when it scores EDGE_FACTOR times worse than the best and the gap is at least
+# CLIFF_SHARE of the starting loss (so two near-zero scores are not a cliff).
+EDGE_FACTOR, CLIFF_SHARE = 3.0, 0.05
 
 
 def tune_rate(run, rates, seeds, last=10, max_extensions=8):
@@ -98,7 +104,7 @@ def tune_rate(run, rates, seeds, last=10, max_extensions=8):
         raise ValueError(f"tune_rate: give at least 3 rates so a choice can be interior, got {rates}")
     if not seeds:
         raise ValueError("tune_rate: give at least one tuning seed")
-    cache = {}
+    cache, start = {}, {}
 
     def score(lr):
         if lr not in cache:
@@ -108,8 +114,17 @@ def tune_rate(run, rates, seeds, last=10, max_extensions=8):
                     per_seed.append(_criterion(run(seed, lr), last))
                 except TrainingDiverged:
                     per_seed.append(None)
-            cache[lr] = math.nan if None in per_seed else float(np.mean(per_seed))
+            cache[lr] = math.nan if None in per_seed else float(np.mean([c for c, _ in per_seed]))
+            if None not in per_seed:
+                start[lr] = float(np.mean([s for _, s in per_seed]))
         return cache[lr]
+
+    def collapses(i, j):
+        """Whether rate j, just above the best rate i, diverges or scores far worse."""
+        if not eligible[j]:
+            return True
+        gap = scores[j] - scores[i]
+        return scores[j] > EDGE_FACTOR * scores[i] and gap > CLIFF_SHARE * start[rates[i]]
 
     added = {"low": 0, "high": 0}  # grid points added at each end
     while True:
@@ -123,7 +138,9 @@ def tune_rate(run, rates, seeds, last=10, max_extensions=8):
             continue
         top = max(i for i, ok in enumerate(eligible) if ok)
         best = min((i for i, ok in enumerate(eligible) if ok), key=lambda i: scores[i])
-        stepped_down = best == top and best > 0
+        # Step down from the edge: the best is the largest stable rate, or the next rate up collapses
+        # (diverges, or scores EDGE_FACTOR times worse: dead units, a plateau) although it stays finite.
+        stepped_down = (best == top or (best + 1 < len(rates) and collapses(best, best + 1))) and best > 0
         choice = best - 1 if stepped_down else best
         if top == len(rates) - 1 and added["high"] < max_extensions:
             rates.append(rates[-1] ** 2 / rates[-2])  # the top rate is still stable: find the edge
@@ -286,6 +303,11 @@ def compare(contenders, seeds, metric=None, target=None, better="lower", scale="
     metric_name = metric if isinstance(metric, str) else getattr(metric, "__name__", "value")
     note = ""
     if metric == "epochs_to" and any(censored[0]) and any(censored[1]):
+        cap = max(len(h.loss) for side in outcomes for h in side)
+        if any(len(h.loss) < cap for side in outcomes for h in side):
+            raise ValueError(f"compare: both sides have runs that never reached {target:g}, so the final losses "
+                             "are compared instead; but some runs stopped early (stop_at_loss), so their final "
+                             "losses say nothing. Run every seed for the full budget.")
         note = f"both sides had runs that never reached {target:g}: compared by end_loss instead"
         values = tuple(_metric_values(o, "end_loss", None)[0] for o in outcomes)
         metric_name, better, scale = "end_loss", "lower", "log"
