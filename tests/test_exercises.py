@@ -71,6 +71,8 @@ def test_derivative_mistakes_are_named():
     fails_with("sigmoid-derivative", lambda x: naive_sigmoid(x) * (1 - naive_sigmoid(x)), "overflow")
     fails_with("sigmoid-derivative", lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2, "floating-point")
     fails_with("tanh-derivative", lambda x: 1 - np.tanh(x), "wrong at input")
+    fails_with("tanh-derivative", lambda x: 1 - np.tanh(x) ** 2, "exactly 0")  # cancels once tanh rounds to ±1
+    fails_with("sigmoid-derivative", lambda x: nl.sigmoid(x) * (1 - nl.sigmoid(x)), "exactly 0")
     fails_with("silu-derivative", lambda x: nl.sigmoid(x), "wrong at input")
 
 

@@ -116,13 +116,20 @@ def check(name, answer, quiet=False):
 # --- derivatives of elementwise activations -------------------------------------------------------
 
 MODERATE = np.linspace(-20, 20, 81)
-TAILS = np.array([-1000.0, -700.0, -100.0, -40.0, 40.0, 100.0, 700.0, 1000.0])
+TAILS = np.array([-350.0, -100.0, -40.0, -19.0, -15.0, 15.0, 19.0, 40.0, 100.0, 350.0])  # f' tiny but normal
+FAR = np.array([-1000.0, -700.0, 700.0, 1000.0])  # where a naive exponential overflows
 
 
 def _check_derivative(answer, reference):
     compare(_run(answer, MODERATE.copy()), reference.grad(MODERATE), "f'(x)", MODERATE)
+    compare(_run(answer, FAR.copy()), reference.grad(FAR), "f'(x) far out", FAR, rtol=1e-6, atol=1e-300)
     tails = _array(_run(answer, TAILS.copy()), "f'(x) in the tails")
-    compare(tails, reference.grad(TAILS), "f'(x) in the tails", TAILS, rtol=1e-6, atol=1e-15)
+    want = reference.grad(TAILS)
+    if tails.shape == want.shape and np.any((tails == 0) & (want != 0)):
+        x = TAILS[np.argmax((tails == 0) & (want != 0))]
+        raise Wrong(f"f'({x:g}) comes out as exactly 0, but it is {reference.grad(np.float64(x)):.3g}: a difference "
+                    "such as 1 - f(x)**2 or f(x)(1 - f(x)) cancels once f(x) rounds to ±1; write f' with e^(-|x|)")
+    compare(tails, want, "f'(x) in the tails", TAILS, rtol=1e-6, atol=0)
     compare(_run(answer, np.float64(0.5)), reference.grad(np.float64(0.5)), "f'(x) for a scalar x")
 
 
