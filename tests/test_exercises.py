@@ -42,8 +42,13 @@ RIGHT = {
     "dense-backward": lambda x, W, g: (x.T @ g, g.sum(axis=0), g @ W.T),
     "he-init": lambda n_in, n_out, rng: rng.normal(0, np.sqrt(2 / n_in), size=(n_in, n_out)),
     "bce-logits-gradient": lambda z, y: (nl.sigmoid(z) - y) / len(z),
-    "clip-grad-norm": lambda grads, max_norm: (grads, nl.clip_grad_norm([(g, g) for g in grads], max_norm)),
+    "clip-grad-norm": lambda grads, max_norm: clip_copies(grads, max_norm),
 }
+
+
+def clip_copies(grads, max_norm):
+    copies = [g.copy() for g in grads]
+    return copies, nl.clip_grad_norm([(g, g) for g in copies], max_norm)
 
 
 def adam_step(param, grad, m, v, t, lr, beta1, beta2, eps):
@@ -111,6 +116,8 @@ def test_clipping_mistakes_are_named():
                "nothing should change")
     fails_with("clip-grad-norm", lambda grads, m: (grads, float(np.linalg.norm(grads[0]))), "one array's norm")
     fails_with("clip-grad-norm", lambda grads, m: [g * min(1, m / joint_norm(grads)) for g in grads], "pair")
+    fails_with("clip-grad-norm", lambda grads, m: (grads, nl.clip_grad_norm([(g, g) for g in grads], m)),
+               "changed the arrays it was given")
 
 
 def test_initialiser_and_optimiser_mistakes_are_named():

@@ -270,7 +270,10 @@ def _clip_grad_norm(answer):
     grads = [rng.normal(size=(3, 2)) * 4, rng.normal(size=2) * 4]
     norm = math.sqrt(sum(float(np.sum(g * g)) for g in grads))
     for max_norm in (norm / 4, 2 * norm):
-        result = _run(answer, [g.copy() for g in grads], max_norm)
+        given = [g.copy() for g in grads]
+        result = _run(answer, given, max_norm)
+        if any(not np.array_equal(a, b) for a, b in zip(given, grads)):
+            raise Wrong("it changed the arrays it was given; return new, scaled arrays (g * scale) instead")
         if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], list | tuple)
                 and len(result[0]) == len(grads)):
             raise Wrong("return a pair (clipped, norm): the list of clipped arrays, in order, and the joint norm")
