@@ -36,15 +36,25 @@ def site_dir(request):
     return site
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir):
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
+def serve(folder):
+    """Serve `folder` on loopback; yield its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir):
+    yield from serve(site_dir)
+
+
+@pytest.fixture(scope="session")
+def student_url(student_dir):
+    yield from serve(student_dir)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
