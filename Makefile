@@ -8,7 +8,7 @@ SITE   := _build/html
 # The book build sets this too (see _ext/book_build.py); explorers render as static players.
 export NONLIN_EXPLORER := static
 
-.PHONY: book test lint unit notebooks robust build-check site-test lab binder-check bench clean student workflow-check
+.PHONY: book test lint unit notebooks robust build-check site-test lab binder-check bench clean student workflow-check pdf
 
 $(BIN)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
@@ -32,7 +32,7 @@ book: $(BIN)/.installed
 # real one), so the browser tests check the Binder and Colab links of every chapter; the links are
 # checked, never fetched. `make book` uses only what you set (no URL: no launch buttons).
 test: export BOOK_REPOSITORY_URL ?= https://github.com/example/activation-book
-test: $(BIN)/.installed lint workflow-check unit robust build-check binder-check student site-test
+test: $(BIN)/.installed lint workflow-check unit robust build-check binder-check student pdf site-test
 	@echo "All tests passed."
 
 lint: $(BIN)/.installed
@@ -68,6 +68,18 @@ site-test: $(BIN)/.installed
 student: $(BIN)/.installed
 	BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/student
 	@echo "The student edition: file://$(CURDIR)/_build/student/_build/html/index.html"
+
+# The PDF handouts, printed from the single-page build by headless Chromium (no TeX; tools/book_pdf.py):
+# _build/pdf/book.pdf and, without the solutions, _build/pdf/book-student.pdf. The single-page builds
+# share the HTML builds' environments and notebook cache, so after `make book` and `make student`
+# nothing runs again. tests/site/test_pdf.py (part of `make site-test`) checks their text.
+pdf: $(BIN)/.installed
+	$(BIN)/jupyter-book build . -W -n --keep-going --builder singlehtml
+	BOOK_EDITION=student $(BIN)/jupyter-book build . -W -n --keep-going --builder singlehtml --path-output _build/student
+	$(BIN)/python tools/book_pdf.py _build/singlehtml _build/pdf/book.pdf
+	$(BIN)/python tools/book_pdf.py _build/student/_build/singlehtml _build/pdf/book-student.pdf \
+		--title "Activation Functions and Backpropagation: an Executable Textbook (student edition)"
+	@echo "The PDF handouts: $(CURDIR)/_build/pdf/book.pdf and $(CURDIR)/_build/pdf/book-student.pdf"
 
 # The GitHub workflows against GitHub's workflow schema (bundled with check-jsonschema: works offline).
 workflow-check: $(BIN)/.installed
