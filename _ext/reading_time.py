@@ -160,7 +160,7 @@ def _fill(app, doctree, fromdoc):
     for node in list(doctree.findall(ReadingTimes)):
         table = _table(
             ["Chapter", "Words of prose", f"Reading (min, {WORDS_PER_MINUTE} words/min)", "Run time (s)",
-             "Before class (min)"],
+             "Reading time (min)"],
             [[_link(app, fromdoc, d, t), f"{w:,}", f"{r:.0f}", f"{s:.0f}", total] for d, t, w, r, s, total in rows]
             + [["All chapters", f"{sum(r[2] for r in rows):,}", f"{sum(r[3] for r in rows):.0f}",
                 f"{sum(r[4] for r in rows):.0f}", sum(r[5] for r in rows)]],
