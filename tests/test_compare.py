@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nonlin as nl
-from nonlin.book.compare import bootstrap_interval, holm, paired_permutation_p, smallest_p
+from nonlin.book.compare import _criterion, bootstrap_interval, holm, paired_permutation_p, smallest_p
 from nonlin.train import History, TrainingDiverged
 
 
@@ -202,3 +202,13 @@ def test_the_end_loss_fallback_refuses_runs_stopped_early():
     mixed = {s: (stopped if s % 2 else never)[s] for s in range(10)}
     with pytest.raises(ValueError, match="stopped early"):
         nl.compare({"A": mixed.get, "B": never.get}, seeds=range(10), metric="epochs_to", target=0.1)
+
+
+def test_a_run_that_blew_up_in_its_first_epoch_is_not_eligible():
+    """The start is the first step's loss: epoch 1's mean already contains the blow-up."""
+    blew_up = History(loss=[50.0] + [2.0] * 20, step_loss=[1.0, 99.0])
+    blew_up.end_loss = 2.0
+    assert _criterion(blew_up, 10) is None
+    fine = History(loss=[0.9] + [0.5] * 20, step_loss=[1.0, 0.8])
+    fine.end_loss = 0.5
+    assert _criterion(fine, 10) == (0.5, 1.0)

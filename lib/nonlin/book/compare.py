@@ -87,9 +87,11 @@ def _criterion(history, last):
     """(the mean loss over the last `last` epochs, the starting loss), or None if the run is not eligible."""
     losses = np.asarray(history.loss, dtype=float)
     end = history.end_loss if history.end_loss is not None else losses[-1]
-    if not (np.isfinite(losses).all() and math.isfinite(end) and end < losses[0]):
+    # the starting loss: the first step's, before any update (epoch 1's mean may already include a blow-up)
+    start = float(history.step_loss[0]) if history.step_loss else float(losses[0])
+    if not (np.isfinite(losses).all() and math.isfinite(end) and end < start):
         return None
-    return float(losses[-last:].mean()), float(losses[0])
+    return float(losses[-last:].mean()), start
 
 
 # The next rate up is a cliff when it scores EDGE_FACTOR times worse than the best and the gap is at least
@@ -392,9 +394,12 @@ def _memo(run):
     return cached
 
 
-def plot_comparison(result, ax=None, log=None):
-    """Per-seed values of both contenders, one line per seed (paired), with the verdict as title."""
+def plot_comparison(result, ax=None, log=None, describe=None):
+    """Per-seed values of both contenders, one line per seed (paired), with the verdict as title.
+    `describe`: the sentence saying what the figure shows, for its alt text."""
     import matplotlib.pyplot as plt
+
+    from .plotting import describe_figure
 
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.2), constrained_layout=True)
@@ -409,4 +414,5 @@ def plot_comparison(result, ax=None, log=None):
         ax.set_yscale("log")
     ax.set_ylabel(result.metric)
     ax.set_title(result.verdict)
+    describe_figure(ax, describe)
     return ax
