@@ -70,6 +70,7 @@ class TunedRate:
     seeds: tuple
     stepped_down: bool  # the best eligible was the largest eligible rate, so the choice stepped down
     extended: int  # grid points added at either end
+    edge_seen: bool = True  # False: the largest rate tried still trained stably (extensions ran out)
 
     @property
     def index(self):
@@ -80,7 +81,8 @@ class TunedRate:
 
     def __repr__(self):
         return (f"TunedRate(lr={self.lr:.4g}, grid {self.rates[0]:.3g}..{self.rates[-1]:.3g} "
-                f"({len(self.rates)} rates, {self.extended} added), stepped_down={self.stepped_down})")
+                f"({len(self.rates)} rates, {self.extended} added), stepped_down={self.stepped_down}"
+                + ("" if self.edge_seen else ", the stability edge was NOT reached") + ")")
 
 
 def _criterion(history, last):
@@ -155,7 +157,8 @@ def tune_rate(run, rates, seeds, last=10, max_extensions=8):
         if choice in (0, len(rates) - 1):
             raise ValueError(f"tune_rate: the choice {rates[choice]:.3g} stays at a grid end after "
                              f"{max_extensions} extensions there; widen the grid")
-        return TunedRate(rates[choice], rates, scores, eligible, seeds, stepped_down, added["low"] + added["high"])
+        return TunedRate(rates[choice], rates, scores, eligible, seeds, stepped_down, added["low"] + added["high"],
+                         edge_seen=not eligible[-1])
 
 
 # --- 2-5. comparing -----------------------------------------------------------------------------------
