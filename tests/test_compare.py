@@ -212,3 +212,16 @@ def test_a_run_that_blew_up_in_its_first_epoch_is_not_eligible():
     fine = History(loss=[0.9] + [0.5] * 20, step_loss=[1.0, 0.8])
     fine.end_loss = 0.5
     assert _criterion(fine, 10) == (0.5, 1.0)
+
+
+def test_a_next_rate_that_barely_learns_is_a_cliff():
+    """Scores 0.36 at lr 1 and 0.69 (= ln 2, no learning) at lr 2: only 1.9x worse, but a collapse."""
+
+    def run(seed, lr):
+        final = {0.25: 0.5, 0.5: 0.45, 1.0: 0.36}.get(lr, 0.69)
+        h = History(loss=[0.7] + [final] * 20, step_loss=[0.6931])
+        h.end_loss = final - 1e-3
+        return h
+
+    tuned = nl.tune_rate(run, [0.25, 0.5, 1.0, 2.0, 4.0], seeds=[0])
+    assert tuned.lr == 0.5 and tuned.stepped_down

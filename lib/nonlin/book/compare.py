@@ -17,8 +17,9 @@ the rule once.
 1. Rates are tuned on tuning seeds (`tune_rate`) and compared on other, held-out seeds.
    The criterion is the mean loss over the last `last` epochs, averaged over the tuning seeds, among
    the rates at which every tuning seed stayed finite and ended below its starting loss. If the best
-   is the largest such rate, or the next rate up scores EDGE_FACTOR (3) times worse (a cliff: dead
-   units, a plateau), the choice steps one grid point down, away from the stability edge. A
+   is the largest such rate, or the next rate up collapses (it scores EDGE_FACTOR = 3 times worse by
+   at least 1% of the starting loss, or it barely learns: above 90% of its starting loss), the choice
+   steps one grid point down, away from the stability edge. A
    choice at either end of the grid extends the grid there, as does a grid whose top rate is still
    stable, so the chosen rate is always interior.
 2. Contenders are paired by seed: each gets the same seed, so a run function that draws its data,
@@ -97,8 +98,9 @@ def _criterion(history, last):
 
 
 # The next rate up is a cliff when it scores EDGE_FACTOR times worse than the best and the gap is at least
-# CLIFF_SHARE of the starting loss (so two near-zero scores are not a cliff).
-EDGE_FACTOR, CLIFF_SHARE = 3.0, 0.05
+# CLIFF_SHARE of the starting loss (so two near-zero scores are not a cliff), or when it barely learns at all
+# (it ends above NO_LEARNING of the starting loss, e.g. ln 2 for a dead binary classifier).
+EDGE_FACTOR, CLIFF_SHARE, NO_LEARNING = 3.0, 0.01, 0.9
 
 
 def tune_rate(run, rates, seeds, last=10, max_extensions=8):
@@ -127,8 +129,9 @@ def tune_rate(run, rates, seeds, last=10, max_extensions=8):
         """Whether rate j, just above the best rate i, diverges or scores far worse."""
         if not eligible[j]:
             return True
-        gap = scores[j] - scores[i]
-        return scores[j] > EDGE_FACTOR * scores[i] and gap > CLIFF_SHARE * start[rates[i]]
+        gap, begin = scores[j] - scores[i], start[rates[j]]
+        return (scores[j] > EDGE_FACTOR * scores[i] and gap > CLIFF_SHARE * begin) or (
+            scores[j] > NO_LEARNING * begin and scores[i] < NO_LEARNING * start[rates[i]])
 
     added = {"low": 0, "high": 0}  # grid points added at each end
     while True:
