@@ -164,16 +164,21 @@ def test_the_student_pdf_has_no_solution_and_the_full_one_has_them():
             for probe in map(squash, probes(body)):
                 total += 1
                 found += probe in full
-                if probe in student and probe not in squash(" ".join(chapter_text_without_solutions(name))):
+                # a short passage can meet its twin outside the solution once math glyphs move in extraction
+                if len(probe) >= 40 and probe in student and probe not in student_site_text():
                     leaked.append(probe)
     assert total > 50
+    directives = sum(len(solutions(name)) for name in CHAPTERS)
+    assert full.count("SolutiontoExercise") == directives, "the full PDF should print every solution, titled"
+    assert "SolutiontoExercise" not in student, "the student PDF prints a solution"
     assert found >= 0.9 * total, f"the full PDF shows only {found} of {total} solution passages"
     assert not leaked, f"solution text in the student PDF: {leaked[:5]}"
 
 
 @functools.cache
-def chapter_text_without_solutions(name):
-    """The student edition's page text of a chapter: a probe that also occurs there is not a leak."""
-    path = ROOT / "_build" / "student" / "_build" / "html" / "chapters" / f"{name}.html"
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    return [soup.find("main").get_text(" ")]
+def student_site_text():
+    """All the student edition's pages: a passage that occurs there (elsewhere than in a solution) is no leak."""
+    site = ROOT / "_build" / "student" / "_build" / "html"
+    pages = [site / "intro.html", *sorted(site.glob("chapters/*.html")), *sorted(site.glob("appendices/*.html"))]
+    return squash(" ".join(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").find("main").get_text(" ")
+                           for p in pages))
