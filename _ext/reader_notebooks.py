@@ -350,7 +350,7 @@ def convert_directive(name, argument, body, ctx):
             return _details(title, inner)
         return _quote([f"**{title}**", "", *inner])
     if name in ("glue:figure", "glue", "glue:any", "glue:md", "glue:math"):
-        return [_glue_value("glue:any", argument, ctx), *inner]
+        return [_glue_value("glue:md" if name == "glue:md" else "glue:any", argument, ctx), *inner]
     ctx.problems.append(f"directive {{{name}}} has no reader-notebook form; it is shown as a quote")
     return _quote([f"**{convert_inline(argument, ctx) or name.capitalize()}**", "", *inner])
 

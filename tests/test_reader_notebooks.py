@@ -65,10 +65,19 @@ def without_code_spans(markdown):
     return "".join(out) + markdown[pos:]
 
 
+GLUE_MD_DIRECTIVE = re.compile(r"^\s*(`{3,}|:{3,})\{glue:md\}\s+(\S+)", re.M)
+
+
 def fake_glue(notebook):
-    """A distinct value per key, valid for every format spec the text uses ('d', ',d', '.2e', '%', ...)."""
+    """A distinct value per key, valid for every format spec the text uses ('d', ',d', '.2e', '%', ...);
+    a Markdown table for each {glue:md} directive."""
     keys = sorted({key for key, _ in glued_keys(notebook)})
-    return {key: {"data": {"text/plain": repr(1000 + 7 * i + 0.5)}} for i, key in enumerate(keys)}
+    glue = {key: {"data": {"text/plain": repr(1000 + 7 * i + 0.5)}} for i, key in enumerate(keys)}
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for _, key in GLUE_MD_DIRECTIVE.findall(cell.source):
+                glue[key] = {"data": {"text/plain": "<Markdown>", "text/markdown": f"| {key} |\n| --- |\n| 1 |"}}
+    return glue
 
 
 @functools.cache
@@ -95,7 +104,12 @@ def test_no_raw_myst_and_every_glued_number_in_place(name):
             assert match is None, f"{name}: raw MyST {match.group(0)!r} left in:\n{text[:400]}"
     everything = "\n".join(markdown)
     used = glued_keys(notebook)
-    assert {key for key, _ in ctx.used_keys} == {key for key, _ in used}, f"{name}: a glued key was not replaced"
+    tables = {key: bundle["data"]["text/markdown"] for key, bundle in ctx.glue.items()
+              if "text/markdown" in bundle["data"]}
+    assert {key for key, _ in ctx.used_keys} == {key for key, _ in used} | set(tables), \
+        f"{name}: a glued key was not replaced"
+    for key, table in tables.items():
+        assert table in everything, f"{name}: the {{glue:md}} table {key} should be pasted as Markdown"
     for key, fmt in used:
         plain = ctx.glue[key]["data"]["text/plain"]
         expected = rn._escape(rn._format_plain_text(plain, "s" if fmt is None else fmt))
