@@ -182,6 +182,7 @@ class Comparison:
     threshold: float = ALPHA  # the (corrected) threshold p must reach
     effect: float = math.nan  # B/A ratio of geometric means, or mean B − A
     interval: tuple = (math.nan, math.nan)
+    level: float = 0.95  # the interval's coverage
     wins: tuple = (0, 0)  # seeds where A did better, where B did better
     verdict: str = NO_DIFFERENCE
     note: str = ""
