@@ -112,9 +112,15 @@ def test_plotting_vocabulary_draws():
     assert len(axes[0].lines) == len(axes[1].lines) == 2 + 2  # two curves, two axis lines
     X, y = nl.datasets.xor()
     net = nl.MLP([2, 4, 1], output="sigmoid")
-    assert nl.plot_decision_boundary(net, X, y, resolution=20).collections
+    ax = nl.plot_decision_boundary(net, X, y, resolution=20)
+    (points,) = [c for c in ax.collections if hasattr(c, "get_offsets") and len(c.get_offsets()) == len(X)]
+    np.testing.assert_array_equal(points.get_offsets(), X)  # the data drawn are the data given
+    assert ax.collections[0].get_array().size > 0  # the filled contour of the network's output
     Xs, labels = nl.datasets.spirals(n_per_class=5)
-    assert nl.plot_decision_boundary(nl.MLP([2, 3]), Xs, labels, resolution=20).collections
+    ax = nl.plot_decision_boundary(nl.MLP([2, 3]), Xs, labels, resolution=20)
+    (points,) = [c for c in ax.collections if hasattr(c, "get_offsets") and len(c.get_offsets()) == len(Xs)]
+    np.testing.assert_array_equal(points.get_offsets(), Xs)
+    np.testing.assert_array_equal(points.get_array(), labels)  # coloured by class
     assert len(nl.plot_loss_curves({"a": [3, 2, 1], "b": nl.History(loss=[2, 1])}).lines) == 2
     x, t = nl.datasets.regression_1d(n=10)
     assert len(nl.plot_fit(x, t, {"zero": 0 * t}, truth=t).lines) == 2
@@ -122,6 +128,7 @@ def test_plotting_vocabulary_draws():
     path = np.array([[0.0, 0.0], [0.5, 0.2], [0.9, 0.1]])
     ax = nl.plot_descent_path(lambda a, b: (a - 1) ** 2 + 3 * b**2, {"gd": path}, (-1, 2), (-1, 1), optimum=(1, 0))
     assert len(ax.lines) == 2 and ax.collections
+    np.testing.assert_array_equal(np.column_stack(ax.lines[0].get_data()), path)  # the path drawn is the path given
     ax = nl.plot_error_vs_size([1, 2, 4], {"ReLU": [1, 0.25, 0.06], "bound 1/n²": [1, 0.25, 0.0625]})
     assert len(ax.lines) == 2 and ax.get_xscale() == ax.get_yscale() == "log"
     plt.close("all")
