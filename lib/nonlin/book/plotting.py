@@ -30,7 +30,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..activations import Activation
+from ..activations import Activation, sigmoid
 
 BOOK_STYLE = {
     "figure.figsize": (7.0, 3.2),
@@ -105,7 +105,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, ou
     if out.shape[1] == 1:
         values = out[:, 0]
         if output == "logit" or (output == "auto" and (values.min() < 0 or values.max() > 1)):
-            values = 1 / (1 + np.exp(-np.clip(values, -50, 50)))
+            values = sigmoid(values)  # logits to probabilities, with the engine's own sigmoid
         surface = values.reshape(gx.shape)
         ax.contourf(gx, gy, surface, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
         ax.contour(gx, gy, surface, levels=[0.5], colors="k", linewidths=1.2)
