@@ -1,12 +1,8 @@
 """Finite-difference gradient checks: the referee for every derivative in the book.
 
-The central difference (f(x + h) - f(x - h)) / 2h has two errors. Truncation: about h²|f‴|/6, from
-the Taylor series. Round-off: f(x ± h) each carry a rounding error of about ε|f| (ε ≈ 1.1e-16 in
-float64), and dividing their difference by 2h turns that into about ε|f|/h. At h = 1e-6 the
-round-off term (~1e-10 |f|) dominates, not h²: a gradient entry of size 1e-6 then shows a relative
-error near 1e-4 although nothing is wrong. h ≈ ε^(1/3) ≈ 1e-5 balances the two errors, which is why
-`check_mlp_gradients` uses it. A right gradient agrees to about 1e-6 (worse only in entries near
-zero); one that is off by a factor or a sign disagrees by order 1.
+The central difference (f(x + h) - f(x - h)) / 2h errs by truncation, about h²|f‴|/6, and by round-off,
+about ε|f|/h (ε ≈ 1.1e-16): h ≈ ε^(1/3) ≈ 1e-5 balances the two (chapter 6 measures both), which is why
+`check_mlp_gradients` uses it. A right gradient agrees to about 1e-6; a wrong one by order 1.
 """
 
 from dataclasses import dataclass

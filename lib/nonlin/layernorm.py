@@ -9,16 +9,9 @@ Forward, for one row z of n features:
 
     μ = (1/n) Σ_j z_j,   v = (1/n) Σ_j (z_j - μ)²,   s = √(v + ε),   x̂_j = (z_j - μ) / s,   y_j = γ_j x̂_j + β_j
 
-Backward, given g = dL/dy. The parameters: dL/dβ_j = Σ_rows g_j and dL/dγ_j = Σ_rows g_j x̂_j. For z, let
-ĝ = g ⊙ γ (= dL/dx̂). Since Σ_j (z_j - μ) = 0, ∂v/∂z_k = (2/n)(z_k - μ), so ∂s/∂z_k = x̂_k / n and
-
-    ∂x̂_j/∂z_k = (δ_jk - 1/n) / s - (z_j - μ) x̂_k / (n s²) = (δ_jk - 1/n - x̂_j x̂_k / n) / s.
-
-Summing ĝ_j times this over j gives
-
-    dL/dz_k = (1/s) (ĝ_k - mean_j ĝ_j - x̂_k mean_j ĝ_j x̂_j).
-
-The two means remove what normalisation ignores: a shift of z and a rescaling of z (ĝ along x̂).
+Backward, given g = dL/dy (derived in chapter 7): dL/dβ_j = Σ_rows g_j, dL/dγ_j = Σ_rows g_j x̂_j, and with
+ĝ = g ⊙ γ,   dL/dz_k = (1/s) (ĝ_k - mean_j ĝ_j - x̂_k mean_j ĝ_j x̂_j):   the two means remove what
+normalisation ignores, a shift of z and a rescaling of z (ĝ along x̂).
 """
 
 import math

@@ -1,15 +1,10 @@
-"""Every random draw in the book comes from `nl.rng(seed)`: a NumPy generator, and the last-bits gate.
+"""Every random draw in the book comes from `nl.rng(seed)`: NumPy's default_rng, and the last-bits gate.
 
-    rng = nl.rng(0)                 # np.random.default_rng(0), unless the gate is switched on
-    W = rng.normal(size=(2, 3))
-
-Training runs are chaotic: rounding that differs in the last bit (another CPU, BLAS build, NumPy
-version or thread count) can end a run elsewhere. NONLIN_PERTURB=<integer> stands in for those
-machines: `nl.rng(seed)` then multiplies every real-valued draw (the methods in PERTURBED; every
-initial weight and random data value) by (1 + 1e-12 z), z standard normal from a stream keyed by the
-switch and the seed, so paired contenders with equal seeds get equal perturbations. Integer draws
-and permutations are untouched. Unset, `nl.rng` is `np.random.default_rng`. `make robust` runs every
-chapter under several values: every assert must hold in each.
+Training runs are chaotic: rounding that differs in the last bit (another CPU, BLAS build, thread count)
+can end a run elsewhere. NONLIN_PERTURB=<integer> stands in for other machines: every real-valued draw
+(PERTURBED; initial weights, random data) is multiplied by (1 + 1e-12 z), z from a stream keyed by the
+switch and the seed, so paired contenders with equal seeds get equal perturbations. Integer draws and
+permutations are untouched; unset, nothing changes. `make robust` runs every chapter under several values.
 """
 
 import os
