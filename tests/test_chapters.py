@@ -43,6 +43,15 @@ def test_every_glued_key_in_the_text_is_glued_by_code(path):
     assert not missing, f"{path.name}: the text uses glue keys no cell glues: {missing}"
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_code_reads_no_file_of_the_repository(path):
+    """Colab opens a chapter alone and the Binder check runs a copy of chapters/: code may not read
+    ../references.bib or any other file of the clone (the `../lib` import fallback aside)."""
+    reads = [line.strip() for source in sources(load(path), "code") for line in source.splitlines()
+             if re.search(r"[\"']\.\./(?!lib[\"'])", line)]
+    assert not reads, f"{path.name}: code reaches outside chapters/, which a lone notebook lacks: {reads}"
+
+
 def _code_cells(notebook):
     """The code cells as (parsed tree, source lines), IPython magics and shell lines blanked."""
     cells = []

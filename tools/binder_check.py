@@ -46,7 +46,21 @@ def run(path):
                        resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}).execute()
     except Exception as error:  # CellExecutionError carries the traceback
         return path, time.perf_counter() - started, str(error)[-3000:]
-    return path, time.perf_counter() - started, None
+    seconds = time.perf_counter() - started
+    if seconds > 120:  # a chapter should take well under that: name the slow cells
+        print(f"  slow: {path.rsplit('/', 1)[-1]}: " + "; ".join(slowest(notebook)), flush=True)
+    return path, seconds, None
+
+def slowest(notebook, count=3):
+    from datetime import datetime
+    spans = []
+    for index, cell in enumerate(notebook.cells):
+        stamps = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in stamps and "shell.execute_reply" in stamps:
+            start, end = (datetime.fromisoformat(stamps[k].replace("Z", "+00:00"))
+                          for k in ("iopub.execute_input", "shell.execute_reply"))
+            spans.append(((end - start).total_seconds(), index))
+    return [f"cell {index} {seconds:.0f} s" for seconds, index in sorted(spans, reverse=True)[:count]]
 
 if __name__ == "__main__":
     with ProcessPoolExecutor(2) as pool:
@@ -127,14 +141,18 @@ def binder_env(fresh=True):
     return bin_dir
 
 
-def run_chapters(bin_dir):
+def run_chapters(bin_dir, extra_env=None, paths=None):
+    """Execute the chapters (all, or `paths`) from a copy of chapters/ in the environment of bin_dir,
+    with extra_env added (tools/robust.py runs one of its variants this way)."""
     env = {k: v for k, v in os.environ.items() if k not in ("NONLIN_EXPLORER", "PYTHONPATH", "MPLBACKEND")}
+    env.update(extra_env or {})
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     env["VIRTUAL_ENV"] = str(ENV)
+    wanted = {Path(p).name for p in paths} if paths else None
     with tempfile.TemporaryDirectory(prefix="binder-chapters-") as tmp:
         chapters = Path(tmp) / "chapters"
         shutil.copytree(ROOT / "chapters", chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        paths = sorted(str(p) for p in chapters.glob("*.ipynb"))
+        paths = sorted(str(p) for p in chapters.glob("*.ipynb") if wanted is None or p.name in wanted)
         started = time.perf_counter()
         print(f"binder-check: executing {len(paths)} chapters in the Binder environment, 2 at a time", flush=True)
         result = subprocess.run([str(bin_dir / "python"), "-c", RUNNER, str(TIMEOUT), *paths], cwd=tmp, env=env)
