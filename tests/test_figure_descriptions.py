@@ -104,7 +104,9 @@ def test_the_display_hook_adds_the_description_to_the_png_output():
                                                     "legend": []}
 
 
-def test_outside_ipython_the_hook_does_nothing():
+def test_outside_ipython_the_hook_does_nothing(monkeypatch):
+    IPython = pytest.importorskip("IPython")
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # another test may have started a shell
     assert plotting.install_figure_descriptions() is False
 
 

@@ -167,9 +167,13 @@ def test_live_explorer_redraws_when_a_slider_moves(monkeypatch):
         fig.add_subplot(title=beta).plot([0, 1], [0, alpha])
 
     box = nl.explore(recording_draw, alpha=[1.0, 2.0], beta=["x", "y"])
-    assert isinstance(box.children[-1], widgets.Output)
+    image, words = box.children[-2:]
+    assert isinstance(image, widgets.Image) and bytes(image.value).startswith(b"\x89PNG"), "the figure, as a PNG"
     assert calls == [(1.0, "x")], "the explorer draws its default state at once"
+    first = image.value
+    assert "alpha = 1, beta = x" in words.value, "the description names the state drawn"
     box.children[0].value = 2.0
     box.children[1].value = "y"
     assert calls[-2:] == [(2.0, "x"), (2.0, "y")], "each slider move redraws with the new values"
-    plt.close("all")
+    assert image.value != first and "alpha = 2, beta = y" in words.value
+    assert not plt.get_fignums(), "the explorer closes the figures it renders"

@@ -26,54 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from run_chapters import execute  # tools/run_chapters.py: two at a time, any cell error fails
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = ROOT / "_build" / "binder-env"
 STAMP = ENV / "binder-config.sha256"  # the configuration this environment was built from
 CONFIG = ["runtime.txt", "requirements.txt", "postBuild", "pyproject.toml"]
-TIMEOUT = 600  # seconds per chapter
-
-RUNNER = r'''
-import sys, time
-from concurrent.futures import ProcessPoolExecutor
-import nbformat
-from nbclient import NotebookClient
-
-def run(path):
-    notebook = nbformat.read(path, as_version=4)
-    started = time.perf_counter()
-    try:
-        NotebookClient(notebook, timeout=int(sys.argv[1]), kernel_name="python3",
-                       resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}).execute()
-    except Exception as error:  # CellExecutionError carries the traceback
-        return path, time.perf_counter() - started, str(error)[-3000:]
-    seconds = time.perf_counter() - started
-    if seconds > 120:  # a chapter should take well under that: name the slow cells
-        print(f"  slow: {path.rsplit('/', 1)[-1]}: " + "; ".join(slowest(notebook)), flush=True)
-    return path, seconds, None
-
-def slowest(notebook, count=3):
-    from datetime import datetime
-    spans = []
-    for index, cell in enumerate(notebook.cells):
-        stamps = cell.get("metadata", {}).get("execution", {})
-        if "iopub.execute_input" in stamps and "shell.execute_reply" in stamps:
-            start, end = (datetime.fromisoformat(stamps[k].replace("Z", "+00:00"))
-                          for k in ("iopub.execute_input", "shell.execute_reply"))
-            spans.append(((end - start).total_seconds(), index))
-    return [f"cell {index} {seconds:.0f} s" for seconds, index in sorted(spans, reverse=True)[:count]]
-
-if __name__ == "__main__":
-    with ProcessPoolExecutor(2) as pool:
-        failed = 0
-        for path, seconds, error in pool.map(run, sys.argv[2:]):
-            print(f"  {path.rsplit('/', 1)[-1]:<40} {seconds:6.1f} s  {'FAILED' if error else 'ok'}", flush=True)
-            if error:
-                failed += 1
-                print(error, flush=True)
-    sys.exit(1 if failed else 0)
-'''
-
-
 def runtime_version():
     text = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip()
     if not text.startswith("python-"):
@@ -141,7 +99,7 @@ def binder_env(fresh=True):
     return bin_dir
 
 
-def run_chapters(bin_dir, extra_env=None, paths=None):
+def run_chapters(bin_dir, extra_env=None, paths=None, durations=None):
     """Execute the chapters (all, or `paths`) from a copy of chapters/ in the environment of bin_dir,
     with extra_env added (tools/robust.py runs one of its variants this way)."""
     env = {k: v for k, v in os.environ.items() if k not in ("NONLIN_EXPLORER", "PYTHONPATH", "MPLBACKEND")}
@@ -152,12 +110,12 @@ def run_chapters(bin_dir, extra_env=None, paths=None):
     with tempfile.TemporaryDirectory(prefix="binder-chapters-") as tmp:
         chapters = Path(tmp) / "chapters"
         shutil.copytree(ROOT / "chapters", chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        paths = sorted(str(p) for p in chapters.glob("*.ipynb") if wanted is None or p.name in wanted)
+        copies = sorted(p for p in chapters.glob("*.ipynb") if wanted is None or p.name in wanted)
         started = time.perf_counter()
-        print(f"binder-check: executing {len(paths)} chapters in the Binder environment, 2 at a time", flush=True)
-        result = subprocess.run([str(bin_dir / "python"), "-c", RUNNER, str(TIMEOUT), *paths], cwd=tmp, env=env)
+        print(f"binder-check: executing {len(copies)} chapters in the Binder environment, 2 at a time", flush=True)
+        code = execute(bin_dir / "python", copies, env, cwd=tmp, durations=durations)
         print(f"binder-check: {time.perf_counter() - started:.0f} s", flush=True)
-    return result.returncode
+    return code
 
 
 def main():

@@ -11,18 +11,22 @@ single BLAS thread changes the order of floating-point sums inside matrix produc
 OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE: some machines preset them to avoid kernels that are broken
 there. Adding a variant is one line in VARIANTS.
 
-A variant marked with IN_BINDER runs in Binder's environment (tools/binder_check.py: a fresh venv built
-only from runtime.txt, requirements.txt and postBuild, the chapters copied out of the clone) instead of
-under nbval here. So one execution of the book proves both the variant and the Binder configuration,
-and `make test` runs the book once fewer.
+Each variant executes every chapter in fresh kernels, two at a time, and fails on any cell error
+(tools/run_chapters.py). A variant marked with IN_BINDER runs in Binder's environment
+(tools/binder_check.py: a fresh venv built only from runtime.txt, requirements.txt and postBuild, the
+chapters copied out of the clone) instead of this Python's. So one execution of the book proves both
+the variant and the Binder configuration, and `make test` runs the book once fewer.
 """
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import binder_check  # noqa: E402
+import run_chapters  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_BINDER = "in Binder's environment"  # a marker, not an environment variable
@@ -49,14 +53,16 @@ def describe(variant):
     return text + (f" ({IN_BINDER})" if variant.get(IN_BINDER) else "")
 
 
-def run_in_binder(variant, chapters):
-    """The chapters, executed in Binder's environment (built first) under the variant's variables."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import binder_check
-
-    bin_dir = binder_check.binder_env(fresh=True)
+def run_variant(variant, chapters, durations):
+    """Every chapter under the variant's variables: here (this Python's environment, chapters in
+    place), or in Binder's environment, built first. `durations` orders the chapters longest first."""
     extra = {key: value for key, value in variant.items() if key != IN_BINDER}
-    return binder_check.run_chapters(bin_dir, extra_env=extra, paths=[ROOT / c for c in chapters])
+    if variant.get(IN_BINDER):
+        bin_dir = binder_check.binder_env(fresh=True)
+        return binder_check.run_chapters(bin_dir, extra_env=extra, paths=chapters, durations=durations)
+    env = {key: value for key, value in os.environ.items() if key != "NONLIN_EXPLORER"}  # live explorers
+    env.update(extra)
+    return run_chapters.execute(sys.executable, chapters, env, cwd=ROOT, durations=durations)
 
 
 def main(argv=None):
@@ -64,22 +70,14 @@ def main(argv=None):
     parser.add_argument("chapters", nargs="*", help="notebooks to run (default: chapters/*.ipynb)")
     parser.add_argument("--add", action="append", default=[], help="one more variant, KEY=VALUE[,KEY=VALUE]")
     parser.add_argument("--only", action="append", default=[], help="run only these variants")
-    parser.add_argument("--workers", default="2", help="pytest-xdist workers (default 2)")
     args = parser.parse_args(argv)
     variants = [parse_variant(v) for v in args.only] or VARIANTS + [parse_variant(v) for v in args.add]
-    chapters = args.chapters or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.ipynb"))
-    pytest = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-n", args.workers,
-              "--dist", "loadfile", "-p", "no:cacheprovider", "-q", *chapters]
-    failed = []
+    chapters = [Path(c).resolve() for c in args.chapters] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    failed, durations = [], {}  # the first variant's durations order the next ones
     for variant in variants:
-        env = {key: value for key, value in os.environ.items() if key != "NONLIN_EXPLORER"}  # live explorers
-        env.update(variant)
         print(f"== robust: {describe(variant)}", flush=True)
         start = time.monotonic()
-        if variant.get(IN_BINDER):
-            code = run_in_binder(variant, chapters)
-        else:
-            code = subprocess.call(pytest, cwd=ROOT, env=env)
+        code = run_variant(variant, chapters, durations)
         print(f"== robust: {describe(variant)} {'passed' if code == 0 else 'FAILED'} "
               f"in {time.monotonic() - start:.0f} s", flush=True)
         if code != 0:

@@ -44,35 +44,44 @@ def open_page(browser, url):
     return page, problems
 
 
-@pytest.mark.parametrize("name", ALL_PAGES)
-def test_page_loads_offline_without_errors(browser, base_url, name):
-    page, problems = open_page(browser, f"{base_url}/{name}.html")
-    try:
-        assert page.locator("main h1").count() >= 1, f"{name}: no title"
-        broken = page.evaluate(
-            "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"
-        )
-        assert not broken, f"{name}: images that did not load: {broken}"
-        assert not problems, f"{name}:\n" + "\n".join(problems)
-    finally:
+@pytest.fixture(scope="module")
+def opened(browser, base_url):
+    """Each page loaded once for this module's read-only checks (a chapter takes seconds to typeset), kept
+    open with what went wrong while it loaded and since; the tests that click or resize open their own."""
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = open_page(browser, f"{base_url}/{name}.html")
+        return cache[name]
+    yield get
+    for page, _ in cache.values():
         page.close()
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_page_loads_offline_without_errors(opened, name):
+    page, problems = opened(name)
+    assert page.locator("main h1").count() >= 1, f"{name}: no title"
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"
+    )
+    assert not broken, f"{name}: images that did not load: {broken}"
+    assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", [p for p in TOC_FILES if p.startswith("chapters/")])
-def test_chapter_has_figures_math_and_no_error_output(browser, base_url, name):
-    page, problems = open_page(browser, f"{base_url}/{name}.html")
-    try:
-        assert page.locator("main img").count() >= 1, f"{name}: a chapter without a single figure"
-        if page.locator("main .math").count():
-            page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=15000)
-        assert page.locator("main .animation").count() >= 1, f"{name}: its explorer should render as a player"
-        assert page.locator("main .jupyter-widgets, main .widget-slider").count() == 0, f"{name}: a dead slider"
-        errors = page.locator("main .output.error, main .output.traceback, main .stderr").count()
-        assert errors == 0, f"{name}: {errors} error outputs on the page"
-        assert "Traceback (most recent call last)" not in page.inner_text("main")
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+def test_chapter_has_figures_math_and_no_error_output(opened, name):
+    page, problems = opened(name)
+    assert page.locator("main img").count() >= 1, f"{name}: a chapter without a single figure"
+    if page.locator("main .math").count():
+        page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=15000)
+    assert page.locator("main .animation").count() >= 1, f"{name}: its explorer should render as a player"
+    assert page.locator("main .jupyter-widgets, main .widget-slider").count() == 0, f"{name}: a dead slider"
+    errors = page.locator("main .output.error, main .output.traceback, main .stderr").count()
+    assert errors == 0, f"{name}: {errors} error outputs on the page"
+    assert "Traceback (most recent call last)" not in page.inner_text("main")
+    assert not problems, "\n".join(problems)
 
 
 def test_explorer_player_works_without_a_kernel(browser, base_url):
@@ -107,23 +116,20 @@ def test_every_page_is_tested(site_dir):
 
 
 @pytest.mark.parametrize("name", ALL_PAGES)
-def test_math_is_typeset_on_every_page(browser, base_url, name):
-    page, problems = open_page(browser, f"{base_url}/{name}.html")
-    try:
-        count = page.locator("main .math").count()
-        if count:
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('main .math')].every(m => m.querySelector('mjx-container'))",
-                timeout=30000)
-        untypeset = page.evaluate(
-            "() => [...document.querySelectorAll('main .math')].filter(m => !m.querySelector('mjx-container'))"
-            ".map(m => m.textContent.slice(0, 60))")
-        assert not untypeset, f"{name}: math left as TeX: {untypeset[:5]}"
-        errors = page.evaluate("() => [...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
-        assert not errors, f"{name}: MathJax could not typeset: {errors[:5]}"
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+def test_math_is_typeset_on_every_page(opened, name):
+    page, problems = opened(name)
+    count = page.locator("main .math").count()
+    if count:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('main .math')].every(m => m.querySelector('mjx-container'))",
+            timeout=30000)
+    untypeset = page.evaluate(
+        "() => [...document.querySelectorAll('main .math')].filter(m => !m.querySelector('mjx-container'))"
+        ".map(m => m.textContent.slice(0, 60))")
+    assert not untypeset, f"{name}: math left as TeX: {untypeset[:5]}"
+    errors = page.evaluate("() => [...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
+    assert not errors, f"{name}: MathJax could not typeset: {errors[:5]}"
+    assert not problems, "\n".join(problems)
 
 
 @functools.cache
@@ -138,12 +144,8 @@ def links_of(page):
 
 
 @pytest.mark.parametrize("name", ALL_PAGES)
-def test_internal_links_resolve(browser, base_url, site_dir, name):
-    page, _ = open_page(browser, f"{base_url}/{name}.html")
-    try:
-        hrefs = links_of(page)
-    finally:
-        page.close()
+def test_internal_links_resolve(opened, base_url, site_dir, name):
+    hrefs = links_of(opened(name)[0])
     broken = []
     for href in dict.fromkeys(hrefs):
         url = urlparse(href)
@@ -165,17 +167,14 @@ def launch_links(page):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_launch_buttons_come_from_the_one_setting(browser, base_url, site_dir, name):
+def test_launch_buttons_come_from_the_one_setting(opened, site_dir, name):
     """With BOOK_REPOSITORY_URL (as in `make test`), each chapter opens its reader notebook on the
     published branch in Binder and Colab; without it, no page has a launch button."""
     repository = launch.repository_url()
-    page, problems = open_page(browser, f"{base_url}/{name}.html")
-    try:
-        found = sorted(launch_links(page))
-        has_menu = page.locator(".dropdown-launch-buttons").count() > 0
-        repo_links = page.evaluate("() => [...document.querySelectorAll('a.btn[href]')].map(a => a.href)")
-    finally:
-        page.close()
+    page, problems = opened(name)
+    found = sorted(launch_links(page))
+    has_menu = page.locator(".dropdown-launch-buttons").count() > 0
+    repo_links = page.evaluate("() => [...document.querySelectorAll('a.btn[href]')].map(a => a.href)")
     if repository is None or name not in CHAPTERS:
         assert not found and not has_menu, (
             f"{name}: launch buttons {found} on a page that should have none (no repository URL, or not a "
@@ -207,14 +206,11 @@ def test_screenshots_for_the_record(browser, base_url, name):
 
 
 @pytest.mark.parametrize("name", ["intro", "chapters/02_sigmoid", "appendices/glossary"])
-def test_readers_can_report_an_error(browser, base_url, name):
+def test_readers_can_report_an_error(opened, name):
     """With a repository URL every page has the theme's issues button (errata), titled with the page."""
     repository = launch.repository_url()
-    page, problems = open_page(browser, f"{base_url}/{name}.html")
-    try:
-        issues = [h for h in links_of(page) if "/issues/new" in h]
-    finally:
-        page.close()
+    page, problems = opened(name)
+    issues = [h for h in links_of(page) if "/issues/new" in h]
     if repository is None:
         assert not issues, f"{name}: an issues link without a repository URL: {issues}"
         return

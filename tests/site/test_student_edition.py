@@ -46,13 +46,14 @@ def solutions(chapter):
 
 
 def probes(body):
-    """Plain prose runs and code lines of a solution, whitespace removed."""
+    """Plain prose runs, inline code and code lines of a solution, whitespace removed."""
     body = re.sub(r"^:\w[\w-]*:.*$", "", body, flags=re.M)  # directive options
     found = []
     code = re.compile(r"^```[^\n]*\n(.*?)^```\s*$", re.M | re.S)
     for block in code.findall(body):
         found += [line.strip() for line in block.splitlines()]
     prose = code.sub("\x00", body)
+    found += re.findall(r"`([^`\n]+)`", re.sub(r"\{[\w:-]+\}`[^`]*`", "\x00", prose))  # inline code, no roles
     prose = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$|\{[\w:-]+\}`[^`]*`|`[^`]*`", "\x00", prose, flags=re.S)
     prose = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "\x00", prose, flags=re.M)  # list markers
     found += re.split(r"[\x00*_\[\]{}|<>\\#'\"`$]|--|\n\s*\n", prose)

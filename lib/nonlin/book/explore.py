@@ -13,6 +13,7 @@ have names and work from the keyboard, and the image scales down to a phone's wi
 """
 
 import html as html_lib
+import io
 import itertools
 import json
 import os
@@ -132,6 +133,8 @@ def _accessible(html, alts, label):
 def _live(draw, grid, defaults, figsize):
     import ipywidgets as widgets
 
+    from .plotting import figure_description
+
     sliders = {
         name: widgets.SelectionSlider(
             options=[(_format(v), v) for v in values], value=defaults[name], description=name,
@@ -139,16 +142,22 @@ def _live(draw, grid, defaults, figsize):
         )
         for name, values in grid.items()
     }
-    output = widgets.Output()
+    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    words = widgets.HTML()  # the figure's description, as the player's alt text gives it
 
     def redraw(**values):
-        with output:
-            output.clear_output(wait=True)
-            fig = plt.figure(figsize=figsize)
-            draw(fig, **values)
-            fig.suptitle(_caption(values), fontsize=10)
-            plt.show()
+        # The figure goes into the image as PNG bytes, not through an Output widget: nothing is
+        # captured while the cell runs (a notebook runner could wait on that capture forever).
+        fig = plt.figure(figsize=figsize)
+        draw(fig, **values)
+        fig.suptitle(_caption(values), fontsize=10)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        words.value = f"<p>{html_lib.escape(figure_description(fig))}</p>"
+        plt.close(fig)
+        image.value = buffer.getvalue()
 
-    widgets.interactive_output(redraw, sliders)
-    return widgets.VBox([*sliders.values(), output])
-
+    for slider in sliders.values():
+        slider.observe(lambda _: redraw(**{name: s.value for name, s in sliders.items()}), names="value")
+    redraw(**defaults)
+    return widgets.VBox([*sliders.values(), image, words])
