@@ -59,9 +59,10 @@ build-check: $(BIN)/.installed
 	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-# The built site in real headless Chromium (Debian's chromium; .ci/run installs it).
+# The built site in real headless Chromium (Debian's chromium; .ci/run installs it). Two workers, each
+# taking whole test files: the accessibility audit on one, the other files on the other.
 site-test: $(BIN)/.installed
-	$(BIN)/pytest tests/site -p no:cacheprovider --site $(SITE)
+	$(BIN)/pytest tests/site -n 2 --dist loadfile -p no:cacheprovider --site $(SITE)
 
 # The student edition: the site without the exercises' solutions (sphinx-exercise's hide_solutions,
 # turned on by _ext/student_edition.py) in _build/student/_build/html. Notebook outputs come from the
