@@ -37,6 +37,8 @@ from steps import SHAPES, bench_step  # noqa: E402
 from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 from timing import paired_ratio  # noqa: E402
 
+import nonlin as nl  # noqa: E402
+
 DTYPES = (np.float32, np.float64)
 
 # The targets, restated against this machine's limits: (kind, name, metric, dtype or None for both) -> largest
@@ -139,6 +141,7 @@ def main(argv=None):
         "machine": {"python": platform.python_version(), "numpy": np.__version__, "torch": torch.__version__,
                     "processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
                     "threads": {**threads, "torch": torch.get_num_threads()}},
+        "engine": str(Path(nl.__file__).resolve().parent),
         "seconds": round(time.perf_counter() - started, 1),
         "rows": rows,
         "missed": [f"{r['kind']} {r['name']} {r['dtype']} {r['metric']}: {r['ratio']:.2f} > {r['target']}"

@@ -12,6 +12,7 @@ forward pass, xᵀ @ dz for each layer's dW, and dz @ Wᵀ for every layer but t
 can do the step with NumPy in less, so `nonlin ÷ floor` says how much the rest costs.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,10 @@ import torch.nn.functional as F
 from timing import interleaved  # benchmarks/timing.py: bench.py runs with benchmarks/ on sys.path
 
 import nonlin as nl
+
+# Engines before the core/book split called it train_step(..., check=False): benchmarks/side_by_side.py
+# times an earlier commit's engine with this harness.
+UNCHECKED_STEP = getattr(nl, "train_step_unchecked", None) or functools.partial(nl.train_step, check=False)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ def make_torch_twin(net):
 def nonlin_step(net, optimizer, X, labels, check=False):
     """One step exactly as nl.train runs it (its data checked once, before the loop); returns the loss.
     check=True runs the public, checked nl.train_step instead."""
-    step = nl.train_step if check else nl.train_step_unchecked
+    step = nl.train_step if check else UNCHECKED_STEP
     return step(net, nl.losses.cross_entropy, optimizer, X, labels)
 
 

@@ -3,7 +3,8 @@
 Used by tools/robust.py (every variant of the last-bits gate) and tools/binder_check.py (the same run in
 Binder's environment). The notebooks are handed out one at a time to two kernels driven from one
 event loop, longest first when earlier durations are known, so that a long chapter does not start last
-and leave one core idle. Each kernel's working directory is the chapter's folder. Slow chapters name their slowest cells.
+and leave one core idle. Each kernel's working directory is the chapter's folder. Slow chapters name
+their slowest cells.
 """
 
 import json

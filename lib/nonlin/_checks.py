@@ -12,6 +12,8 @@ import numbers
 
 import numpy as np
 
+from .fast import all_finite
+
 
 def finite(value, name, where):
     """A finite real number, as a float; refuses what only looks like one (True, '0.1', None, arrays)."""
@@ -85,10 +87,9 @@ def as_float_array(x, name="x", where="nonlin"):
 
 def require_finite(array, name="x", where="nonlin"):
     """Raise NonFiniteError naming how many entries are NaN/inf and where the first one is."""
-    finite = np.isfinite(array)
-    if finite.all():
+    if all_finite(array):
         return
-    bad = np.argwhere(~finite)
+    bad = np.argwhere(~np.isfinite(array))
     first = tuple(int(i) for i in bad[0])
     kinds = "NaN" if np.isnan(array[tuple(bad[0])]) else "inf"
     raise NonFiniteError(f"{where}: {name} must be finite, but {len(bad)} of {array.size} entries are NaN or ±inf "
