@@ -42,8 +42,9 @@ def run_bench(lib, out):
     where = {"nonlin": report.get("engine")}
     if code not in (0, 1) or not str(where["nonlin"]).startswith(str(lib)):
         sys.exit(f"side_by_side: bench.py failed ({code}) or imported nonlin from {where['nonlin']}, not {lib}")
-    return {(r["kind"], r["name"], r["dtype"], r["metric"]): r["ratio"] for r in report["rows"]
-            if r["metric"] in ("torch", "floor", "primitive")}
+    ratios = {(r["kind"], r["name"], r["dtype"], r["metric"]): r["ratio"] for r in report["rows"]
+              if r["metric"] in ("torch", "floor", "primitive")}
+    return ratios, report["missed"]
 
 
 def main(argv=None):
@@ -54,11 +55,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sides = {"ref": checkout(args.ref), "here": ROOT / "lib"}
     ratios = {side: [] for side in sides}
+    missed_here = []  # the targets this checkout missed, run by run
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.runs):
             for side, lib in sides.items():
                 print(f"run {run + 1}/{args.runs}: {side}", file=sys.stderr, flush=True)
-                ratios[side].append(run_bench(lib, Path(tmp) / f"{side}-{run}.json"))
+                measured, missed = run_bench(lib, Path(tmp) / f"{side}-{run}.json")
+                ratios[side].append(measured)
+                if side == "here":
+                    missed_here.append(missed)
     keys = [key for key in ratios["here"][0] if key in ratios["ref"][0]]
     worse = []
     print(f"\nmedian of {args.runs} runs each; here ÷ {args.ref} above 1 + {args.tolerance:g} fails")
@@ -71,6 +76,10 @@ def main(argv=None):
         if flag:
             worse.append(" ".join(key))
     print(f"\n{len(keys) - len(worse)} of {len(keys)} ratios within {args.tolerance:.0%} of {args.ref}")
+    print(f"this checkout's `make bench` met every target in {sum(not m for m in missed_here)} of {args.runs} runs")
+    for run, missed in enumerate(missed_here, 1):
+        for line in missed:
+            print(f"  run {run} missed: {line}")
     return 1 if worse else 0
 
 

@@ -16,14 +16,12 @@ def ulps(a, b, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_fast_sigmoid_is_the_stable_formula_within_a_few_ulp(dtype):
+def test_fast_sigmoid_is_the_stable_formula_bit_for_bit(dtype):
     x = np.concatenate([np.random.default_rng(0).normal(0, 20, 20_000), np.linspace(-80, 80, 16001)]).astype(dtype)
     fast_value, formula = fast.sigmoid(x), stable_sigmoid(x)
     assert fast_value.dtype == formula.dtype == dtype
     normal = np.abs(formula) >= np.finfo(dtype).tiny  # subnormal tails carry fewer digits in either
-    assert ulps(fast_value, formula, dtype)[normal].max() <= 3
-    if dtype == np.float32:  # computed by the formula itself, in place
-        assert np.array_equal(fast_value, formula)
+    assert np.array_equal(fast_value, formula), "the formula itself, computed in place"
     reference = stable_sigmoid(x.astype(np.float64))  # both close to the float64 value, not only to each other
     assert ulps(fast_value, reference, dtype)[normal].max() <= 3
 

@@ -18,16 +18,14 @@ import numpy as np
 @cache
 def _scipy():
     from scipy.linalg.blas import daxpy, saxpy
-    from scipy.special import expit, ndtr
+    from scipy.special import ndtr
 
-    return {"expit": expit, "ndtr": ndtr, np.dtype(np.float32): saxpy, np.dtype(np.float64): daxpy}
+    return {"ndtr": ndtr, np.dtype(np.float32): saxpy, np.dtype(np.float64): daxpy}
 
 
 def sigmoid(x):
-    """σ(x) as activations.stable_sigmoid. float64: SciPy's expit (one exponential, ~2.7x faster; within a few
-    ulp for x > -708.4). float32: the formula itself in place, bit for bit (NumPy's float32 exp is vectorised)."""
-    if x.dtype != np.float32:
-        return _scipy()["expit"](x)
+    """σ(x) by activations.stable_sigmoid's formula, bit for bit, its temporaries updated in place: two
+    allocations instead of five. NumPy's vectorised exp makes it 0.75-0.95x SciPy's expit here."""
     with np.errstate(under="ignore"):
         sigma, denominator = np.minimum(x, 0, out=np.empty_like(x)), np.abs(x, out=np.empty_like(x))
         np.exp(sigma, out=sigma)  # e^{min(x, 0)}
