@@ -22,6 +22,11 @@ def test_fast_sigmoid_is_the_stable_formula_bit_for_bit(dtype):
     assert fast_value.dtype == formula.dtype == dtype
     normal = np.abs(formula) >= np.finfo(dtype).tiny  # subnormal tails carry fewer digits in either
     assert np.array_equal(fast_value, formula), "the formula itself, computed in place"
+    # the ends: signed zeros, infinities, both underflow thresholds, and a NaN, which must stay NaN
+    ends = np.array([0.0, -0.0, np.inf, -np.inf, -1000, 1000, -745.2, -745.1, -103.98, -103.97, np.nan], dtype=dtype)
+    with np.errstate(all="raise"):  # no warning either
+        assert np.array_equal(fast.sigmoid(ends), stable_sigmoid(ends), equal_nan=True)
+    assert np.isnan(fast.sigmoid(ends)[-1])
     reference = stable_sigmoid(x.astype(np.float64))  # both close to the float64 value, not only to each other
     assert ulps(fast_value, reference, dtype)[normal].max() <= 3
 
