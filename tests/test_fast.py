@@ -27,6 +27,7 @@ def test_fast_sigmoid_is_the_stable_formula_bit_for_bit(dtype):
     with np.errstate(all="raise"):  # no warning either
         assert np.array_equal(fast.sigmoid(ends), stable_sigmoid(ends), equal_nan=True)
     assert np.isnan(fast.sigmoid(ends)[-1])
+    assert isinstance(fast.sigmoid(np.asarray(0.5, dtype=dtype)), dtype), "a 0-d input gives a scalar, as np.tanh does"
     reference = stable_sigmoid(x.astype(np.float64))  # both close to the float64 value, not only to each other
     assert ulps(fast_value, reference, dtype)[normal].max() <= 3
 

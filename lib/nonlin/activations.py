@@ -86,10 +86,10 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def value(self, x):
-        return fast.sigmoid(x)  # stable_sigmoid(x) below, in one pass (fast.py; tests hold the two together)
+        return fast.sigmoid(x)  # stable_sigmoid(x) below with fewer temporaries (fast.py; tests hold the two together)
 
     def derivative(self, x):
-        # σ(1 - σ) rounds to 0 once σ rounds to 1 (x > 37); e / (1 + e)^2 is the same number, exactly.
+        # σ(1 - σ) rounds to 0 once σ rounds to 1 (x > 53 ln 2 ≈ 36.7); e / (1 + e)^2 is the same number, exactly.
         e = np.exp(-np.abs(x))
         return e / (1 + e) ** 2
 
